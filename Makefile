@@ -1,0 +1,38 @@
+# The two everyday commands: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+
+.PHONY: install run test lint check lambda clean
+
+install: $(VENV)/.installed
+
+# Re-installs whenever a requirements file changes; every version is pinned there.
+$(VENV)/.installed: requirements/lambda.txt requirements/web.txt requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	touch $@
+
+run: install
+	$(PY) -m skill serve --dev --port $(PORT)
+
+lint: install
+	$(PY) -m ruff check skill lambda tests benchmarks scripts
+	$(PY) -m mypy
+
+check: install
+	$(PY) -m skill check
+
+# Everything: lint, types, the model and content check, then every test (the zip smoke
+# test needs build/lambda.zip, so the zip is built first).
+test: lint check lambda
+	$(PY) -m pytest
+
+lambda: build/lambda.zip
+
+build/lambda.zip: install requirements/lambda.txt lambda/lambda_function.py $(shell find skill -type f -not -path '*/__pycache__/*')
+	$(PY) scripts/build_lambda.py --requirements requirements/lambda.txt --output $@
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis

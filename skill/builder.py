@@ -1,0 +1,106 @@
+"""The one skill that every host serves: handlers, interceptors, error handler.
+
+Order matters: the first handler that can handle a request wins, so specific handlers
+come before general ones; the catch-all exception handler comes last.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, cast
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import SkillBuilder
+
+from skill import dialogue, knowledge
+from skill.conversation import helpline, navigation, safety, topics
+from skill.conversation.base import IntentHandler
+from skill.conversation.errors import CatchAllExceptionHandler
+from skill.conversation.interceptors import (
+    RepeatCacheInterceptor,
+    RequestLogInterceptor,
+    ResponseLogInterceptor,
+    TurnInterceptor,
+)
+from skill.opening_hours import utc_now
+
+
+def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]:
+    return [
+        navigation.LaunchHandler(),
+        # Safety before anything else that might match.
+        safety.EmergencyHandler(),
+        topics.TopicHandler(known),
+        topics.RoutedTopicHandler(known),
+        topics.TellMeMoreHandler(),
+        helpline.HelplineHandler(),
+        helpline.HelplineHoursHandler(),
+        helpline.YesHandler(),
+        helpline.NoHandler(),
+        navigation.HelpHandler(),
+        navigation.RepeatHandler(),
+        navigation.StartOverHandler(),
+        navigation.SpeakSlowerHandler(),
+        navigation.SpeakNormallyHandler(),
+        navigation.StopHandler(),
+        navigation.FallbackHandler(),
+        navigation.SessionEndedHandler(),
+    ]
+
+
+def handled_intents(handlers: Iterable[AbstractRequestHandler]) -> set[str]:
+    """Every intent name some handler answers: ``python -m skill check`` compares these
+    with the interaction model."""
+    return {
+        intent
+        for handler in handlers
+        if isinstance(handler, IntentHandler)
+        for intent in handler.handled_intents()
+    }
+
+
+#: What AWS Lambda calls: the event (Alexa's request envelope, as JSON) and a context.
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def build(
+    clock: Callable[[], datetime] = utc_now,
+    rng: random.Random | None = None,
+    skill_id: str | None = None,
+) -> SkillBuilder:
+    """The skill builder. Loads and checks the content now, so that a broken content
+    file stops the host at start-up rather than failing a user's question."""
+    known = knowledge.load()
+    dialogue.load()
+    builder = SkillBuilder()
+    # With a skill id, the SDK refuses requests meant for any other skill.
+    builder.skill_id = skill_id  # type: ignore[assignment]
+    for handler in request_handlers(known):
+        builder.add_request_handler(handler)
+    builder.add_global_request_interceptor(
+        TurnInterceptor(known, dialogue.load, clock, rng or random.Random())
+    )
+    builder.add_global_request_interceptor(RequestLogInterceptor())
+    builder.add_global_response_interceptor(RepeatCacheInterceptor())
+    builder.add_global_response_interceptor(ResponseLogInterceptor())
+    builder.add_exception_handler(CatchAllExceptionHandler())
+    return builder
+
+
+def lambda_handler(
+    clock: Callable[[], datetime] = utc_now,
+    rng: random.Random | None = None,
+    skill_id: str | None = None,
+) -> LambdaHandler:
+    return cast(LambdaHandler, build(clock, rng, skill_id).lambda_handler())
+
+
+def create_skill(
+    clock: Callable[[], datetime] = utc_now,
+    rng: random.Random | None = None,
+    skill_id: str | None = None,
+) -> CustomSkill:
+    return build(clock, rng, skill_id).create()

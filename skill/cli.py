@@ -1,0 +1,155 @@
+"""The command line: ``python -m skill ask|chat|check|serve``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from skill.speech import plain_text
+
+log = logging.getLogger("skill")
+
+
+def _clock(at: str | None) -> Callable[[], datetime]:
+    if not at:
+        return lambda: datetime.now(UTC)
+    moment = datetime.fromisoformat(at)
+    if moment.tzinfo is None:
+        raise SystemExit("--at needs a time zone, e.g. 2026-03-30T09:30+01:00")
+    return lambda: moment
+
+
+class Typist:
+    """Types at the skill as Alexa would send it: utterance, resolution, envelope, handler."""
+
+    def __init__(self, at: str | None = None) -> None:
+        from skill.builder import lambda_handler
+        from skill.devtools.envelopes import Session
+        from skill.devtools.nlu import resolver
+
+        self.handler = lambda_handler(clock=_clock(at))
+        self.resolver = resolver()
+        self.session = Session()
+
+    def send(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        response = self.handler(envelope, None)
+        self.session.carry(response)
+        return response
+
+    def launch(self) -> dict[str, Any]:
+        return self.send(self.session.launch())
+
+    def say(self, utterance: str) -> tuple[str, dict[str, Any]]:
+        resolution = self.resolver.resolve(utterance)
+        envelope = self.session.resolved(resolution, self.resolver.intent_slots[resolution.intent])
+        return resolution.intent, self.send(envelope)
+
+
+def spoken(response: dict[str, Any]) -> str:
+    ssml = response.get("response", {}).get("outputSpeech", {}).get("ssml")
+    return plain_text(ssml) if ssml else "(nothing)"
+
+
+def card_lines(response: dict[str, Any]) -> list[str]:
+    card = response.get("response", {}).get("card")
+    if not card:
+        return []
+    return [
+        f"  [card] {card.get('title')}",
+        *(f"         {line}" for line in card.get("text", "").splitlines()),
+    ]
+
+
+def command_ask(args: argparse.Namespace, out: TextIO) -> int:
+    typist = Typist(args.at)
+    if args.utterance.strip():
+        intent, response = typist.say(args.utterance)
+    else:
+        intent, response = "LaunchRequest", typist.launch()
+    if args.json:
+        print(json.dumps(response, indent=2), file=out)
+        return 0
+    print(f"({intent})", file=out)
+    print(f"Alexa: {spoken(response)}", file=out)
+    if args.cards:
+        print("\n".join(card_lines(response)), file=out)
+    return 0
+
+
+def command_chat(args: argparse.Namespace, out: TextIO, lines: TextIO) -> int:
+    typist = Typist(args.at)
+    print("Type what you would say to Alexa. An empty line or Ctrl-D ends.\n", file=out)
+    print(f"Alexa: {spoken(typist.launch())}", file=out)
+    while not typist.session.ended:
+        print("You: ", end="", file=out, flush=True)
+        line = lines.readline()
+        if not line.strip():
+            typist.send(typist.session.session_ended())
+            print("", file=out)
+            break
+        intent, response = typist.say(line.strip())
+        if args.verbose:
+            print(f"  ({intent})", file=out)
+        print(f"Alexa: {spoken(response)}", file=out)
+        if args.cards:
+            print("\n".join(card_lines(response)), file=out)
+    return 0
+
+
+def command_check(args: argparse.Namespace, out: TextIO) -> int:
+    from skill.devtools import check
+
+    problems = check.run()
+    for problem in problems:
+        print(problem, file=out)
+    if problems:
+        print(f"check failed: {len(problems)} problem(s)", file=out)
+        return 1
+    print("check passed: model, manifest, content, dialogue and every response", file=out)
+    return 0
+
+
+def command_serve(args: argparse.Namespace, out: TextIO) -> int:
+    from skill.hosts import server
+
+    return server.main(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m skill", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+
+    ask = commands.add_parser("ask", help="say one thing to the skill, as a new session")
+    ask.add_argument("utterance", help='what you would say after "Alexa, ask ..." ("" opens the skill)')
+    ask.add_argument("--json", action="store_true", help="print the whole response Alexa would receive")
+    ask.add_argument("--cards", action="store_true", help="print the card too")
+    ask.add_argument("--at", help="pretend it is this time (ISO 8601 with zone)")
+
+    chat = commands.add_parser("chat", help="a typed conversation, turn by turn")
+    chat.add_argument("--cards", action="store_true", help="print the cards too")
+    chat.add_argument("--verbose", action="store_true", help="print the intent each line resolved to")
+    chat.add_argument("--at", help="pretend it is this time (ISO 8601 with zone)")
+
+    commands.add_parser("check", help="check the model, manifest and content against each other")
+
+    from skill.hosts import server
+
+    server.add_arguments(commands.add_parser("serve", help="serve the skill over HTTP"))
+    return top
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, lines: TextIO = sys.stdin) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    if args.command == "ask":
+        return command_ask(args, out)
+    if args.command == "chat":
+        return command_chat(args, out, lines)
+    if args.command == "check":
+        return command_check(args, out)
+    return command_serve(args, out)

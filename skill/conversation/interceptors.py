@@ -1,0 +1,74 @@
+"""Work done on every request or response: setting up the turn, logging, the repeat cache."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from datetime import datetime
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SsmlOutputSpeech
+
+from skill.conversation.turn import install, turn_of
+from skill.dialogue import Dialogue
+from skill.knowledge import Knowledge
+
+log = logging.getLogger("skill.requests")
+
+
+def describe(handler_input: HandlerInput) -> str:
+    """Request id, type and intent name: all that logs may carry about a request.
+
+    Never user or device ids, never slot values or anything else the user said.
+    """
+    request = handler_input.request_envelope.request
+    intent = getattr(getattr(request, "intent", None), "name", None)
+    kind = getattr(request, "object_type", None) or type(request).__name__
+    return f"request={getattr(request, 'request_id', None)} type={kind} intent={intent}"
+
+
+class TurnInterceptor(AbstractRequestInterceptor):
+    """Gives every handler its ``Turn``: knowledge, the locale's dialogue, the time now."""
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        dialogue_for: Callable[[str], Dialogue],
+        clock: Callable[[], datetime],
+        rng: random.Random,
+    ) -> None:
+        self._knowledge = knowledge
+        self._dialogue_for = dialogue_for
+        self._clock = clock
+        self._rng = rng
+
+    def process(self, handler_input: HandlerInput) -> None:
+        install(handler_input, self._knowledge, self._dialogue_for, self._clock, self._rng)
+
+
+class RequestLogInterceptor(AbstractRequestInterceptor):
+    def process(self, handler_input: HandlerInput) -> None:
+        log.info("received %s", describe(handler_input))
+
+
+class RepeatCacheInterceptor(AbstractResponseInterceptor):
+    """Keeps what was just said, so that "say that again" can say it word for word."""
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        if response is None or response.should_end_session:
+            return
+        speech = response.output_speech
+        reprompt = response.reprompt.output_speech if response.reprompt else None
+        if not isinstance(speech, SsmlOutputSpeech):
+            return
+        reprompt_ssml = reprompt.ssml if isinstance(reprompt, SsmlOutputSpeech) else None
+        turn_of(handler_input).session.remember_output(speech.ssml, reprompt_ssml)
+
+
+class ResponseLogInterceptor(AbstractResponseInterceptor):
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        ends = None if response is None else response.should_end_session
+        log.info("answered %s end_session=%s", describe(handler_input), ends)

@@ -1,0 +1,98 @@
+"""What the skill remembers within one session, kept in Alexa's session attributes.
+
+Alexa sends these back with each request of the session; nothing here outlives the
+session or is stored by us. Topic ids and flags only: never what the user said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any, Literal
+
+Pending = Literal["helpline", "anything_else"]
+
+_RATE = "rate"
+_HELPLINE_READ = "helplineRead"
+_PENDING = "pending"
+_LAST_TOPIC = "lastTopic"
+_MORE_GIVEN = "moreGiven"
+_DISCLAIMER_GIVEN = "disclaimerGiven"
+_LAST_SPEECH = "lastSpeech"
+_LAST_REPROMPT = "lastReprompt"
+
+
+class SessionState:
+    """Typed access to the session attributes; unknown or odd values read as defaults."""
+
+    def __init__(self, attributes: MutableMapping[str, Any]) -> None:
+        self._attributes = attributes
+
+    def _flag(self, key: str) -> bool:
+        return self._attributes.get(key) is True
+
+    @property
+    def rate(self) -> str:
+        return "slow" if self._attributes.get(_RATE) == "slow" else "normal"
+
+    @rate.setter
+    def rate(self, value: str) -> None:
+        self._attributes[_RATE] = value
+
+    @property
+    def helpline_read(self) -> bool:
+        return self._flag(_HELPLINE_READ)
+
+    @helpline_read.setter
+    def helpline_read(self, value: bool) -> None:
+        self._attributes[_HELPLINE_READ] = value
+
+    @property
+    def pending(self) -> Pending | None:
+        value = self._attributes.get(_PENDING)
+        if value == "helpline":
+            return "helpline"
+        if value == "anything_else":
+            return "anything_else"
+        return None
+
+    @pending.setter
+    def pending(self, value: Pending | None) -> None:
+        self._attributes[_PENDING] = value
+
+    @property
+    def last_topic(self) -> str | None:
+        value = self._attributes.get(_LAST_TOPIC)
+        return value if isinstance(value, str) else None
+
+    @property
+    def more_given(self) -> bool:
+        return self._flag(_MORE_GIVEN)
+
+    def answered(self, topic_id: str, *, more: bool) -> None:
+        self._attributes[_LAST_TOPIC] = topic_id
+        self._attributes[_MORE_GIVEN] = more
+
+    @property
+    def disclaimer_given(self) -> bool:
+        return self._flag(_DISCLAIMER_GIVEN)
+
+    @disclaimer_given.setter
+    def disclaimer_given(self, value: bool) -> None:
+        self._attributes[_DISCLAIMER_GIVEN] = value
+
+    def remember_output(self, speech: str | None, reprompt: str | None) -> None:
+        self._attributes[_LAST_SPEECH] = speech
+        self._attributes[_LAST_REPROMPT] = reprompt
+
+    @property
+    def last_output(self) -> tuple[str, str | None] | None:
+        speech = self._attributes.get(_LAST_SPEECH)
+        reprompt = self._attributes.get(_LAST_REPROMPT)
+        if not isinstance(speech, str) or not speech:
+            return None
+        return speech, reprompt if isinstance(reprompt, str) else None
+
+    def start_over(self) -> None:
+        """Back to the start: forget the conversation, keep the user's settings."""
+        for key in (_PENDING, _LAST_TOPIC, _MORE_GIVEN):
+            self._attributes.pop(key, None)

@@ -1,0 +1,86 @@
+"""Answers from the knowledge: intents answered outright, intents routed by a slot,
+and "tell me more"."""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, get_slot
+from ask_sdk_model import Response
+from ask_sdk_model.slu.entityresolution import StatusCode
+
+from skill.conversation.base import IntentHandler
+from skill.conversation.turn import Turn
+from skill.knowledge import Knowledge, Route
+from skill.speech import Speech
+
+
+class TopicHandler(IntentHandler):
+    """Intents that one topic answers, whatever their slots say ("what is targeted
+    therapy" is routed; "what if I say no to chemotherapy" is not)."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self._intents = tuple(intent for topic in knowledge.topics.values() for intent in topic.intents)
+
+    def handled_intents(self) -> tuple[str, ...]:
+        return self._intents
+
+    def answer(self, turn: Turn) -> Response:
+        topic = turn.knowledge.topic_for_intent(str(get_intent_name(turn.handler_input)))
+        assert topic is not None  # can_handle admits only intents with a topic
+        return turn.answer(topic)
+
+
+def resolved_value_id(handler_input: HandlerInput, slot_name: str) -> tuple[bool, str | None]:
+    """(heard, value id): whether the slot was filled, and the id it resolved to.
+
+    A value the model does not know (ER_SUCCESS_NO_MATCH) is heard with no id.
+    """
+    slot = get_slot(handler_input, slot_name)
+    if slot is None or not (slot.value or slot.slot_value):
+        return False, None
+    for authority in getattr(slot.resolutions, "resolutions_per_authority", None) or []:
+        if authority.status is not None and authority.status.code == StatusCode.ER_SUCCESS_MATCH:
+            for wrapper in authority.values or []:
+                if wrapper.value is not None and wrapper.value.id:
+                    return True, str(wrapper.value.id)
+    return True, None
+
+
+class RoutedTopicHandler(IntentHandler):
+    """Intents whose topic depends on one slot: treatment, symptom or body site."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self._intents = tuple(knowledge.routes)
+
+    def handled_intents(self) -> tuple[str, ...]:
+        return self._intents
+
+    def answer(self, turn: Turn) -> Response:
+        route: Route = turn.knowledge.routes[str(get_intent_name(turn.handler_input))]
+        heard, value_id = resolved_value_id(turn.handler_input, route.slot)
+        if not heard:
+            return turn.answer(turn.knowledge.topics[route.default])
+        topic = turn.knowledge.topic_for_slot_value(route.slot, value_id) if value_id else None
+        if topic is None:
+            # Something we have no page for ("the liver", "immunotherapy"): say so, say
+            # what we can help with, and offer the nurses.
+            return turn.reply(Speech().say(turn.say(route.unknown)), closing="offer")
+        return turn.answer(topic)
+
+
+class TellMeMoreHandler(IntentHandler):
+    """The fuller version of the last topic answered."""
+
+    intents = ("TellMeMoreIntent",)
+
+    def answer(self, turn: Turn) -> Response:
+        topic_id = turn.session.last_topic
+        topic = turn.knowledge.topics.get(topic_id) if topic_id else None
+        if topic is None:
+            speech = Speech().say(turn.say("more_nothing"))
+            reprompt = Speech().say(turn.say("help_reprompt"))
+            return turn.respond(speech, reprompt=reprompt, card=None, pending=None)
+        if turn.session.more_given:
+            speech = Speech().say(turn.say("more_done", title=topic.title.lower()))
+            return turn.reply(speech, closing="offer")
+        return turn.answer(topic, more=True)

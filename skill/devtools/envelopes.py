@@ -1,0 +1,136 @@
+"""Alexa request envelopes, as JSON, exactly in the shape Alexa sends them.
+
+Used by ``python -m skill ask`` and ``chat``, by the tests and by the benchmarks, so
+that every one of them drives the skill the way Alexa does: through the same JSON.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from skill.devtools.nlu import Resolution
+
+TEST_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
+LOCALE = "en-GB"
+
+
+def _id(prefix: str) -> str:
+    return f"{prefix}.{uuid.uuid4()}"
+
+
+def timestamp(moment: datetime | None = None) -> str:
+    """Alexa's format: ISO 8601 in UTC, to the second, with a Z."""
+    moment = (moment or datetime.now(UTC)).astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def slot_json(
+    name: str,
+    spoken: str | None,
+    slot_type: str,
+    value_id: str | None,
+    canonical: str | None,
+    skill_id: str = TEST_SKILL_ID,
+) -> dict[str, Any]:
+    """One slot of an IntentRequest, with entity resolution as Alexa reports it."""
+    if spoken is None:
+        return {"name": name, "confirmationStatus": "NONE"}
+    authority: dict[str, Any] = {
+        "authority": f"amzn1.er-authority.echo-sdk.{skill_id}.{slot_type}",
+        "status": {"code": "ER_SUCCESS_MATCH" if value_id else "ER_SUCCESS_NO_MATCH"},
+    }
+    if value_id:
+        authority["values"] = [{"value": {"name": canonical, "id": value_id}}]
+    resolutions = {"resolutionsPerAuthority": [authority]}
+    return {
+        "name": name,
+        "value": spoken,
+        "resolutions": resolutions,
+        "confirmationStatus": "NONE",
+        "source": "USER",
+        "slotValue": {"type": "Simple", "value": spoken, "resolutions": resolutions},
+    }
+
+
+@dataclass
+class Session:
+    """One user's session with the skill: ids, attributes, and whether it is new."""
+
+    skill_id: str = TEST_SKILL_ID
+    locale: str = LOCALE
+    session_id: str = field(default_factory=lambda: _id("amzn1.echo-api.session"))
+    user_id: str = field(default_factory=lambda: _id("amzn1.ask.account"))
+    device_id: str = field(default_factory=lambda: _id("amzn1.ask.device"))
+    attributes: dict[str, Any] = field(default_factory=dict)
+    new: bool = True
+    ended: bool = False
+
+    def envelope(self, request: dict[str, Any], at: datetime | None = None) -> dict[str, Any]:
+        application = {"applicationId": self.skill_id}
+        user = {"userId": self.user_id}
+        request = {
+            "requestId": _id("amzn1.echo-api.request"),
+            "timestamp": timestamp(at),
+            "locale": self.locale,
+            **request,
+        }
+        return {
+            "version": "1.0",
+            "session": {
+                "new": self.new,
+                "sessionId": self.session_id,
+                "application": application,
+                "attributes": dict(self.attributes),
+                "user": user,
+            },
+            "context": {
+                "System": {
+                    "application": application,
+                    "user": user,
+                    "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
+                    "apiEndpoint": "https://api.eu.amazonalexa.com",
+                    "apiAccessToken": "test-access-token",
+                },
+            },
+            "request": request,
+        }
+
+    def launch(self, at: datetime | None = None) -> dict[str, Any]:
+        return self.envelope({"type": "LaunchRequest", "shouldLinkResultBeReturned": False}, at)
+
+    def intent(
+        self,
+        name: str,
+        slots: dict[str, dict[str, Any]] | None = None,
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
+        intent: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
+        if slots:
+            intent["slots"] = slots
+        return self.envelope({"type": "IntentRequest", "dialogState": "COMPLETED", "intent": intent}, at)
+
+    def resolved(
+        self, resolution: Resolution, slot_types: dict[str, str], at: datetime | None = None
+    ) -> dict[str, Any]:
+        """The IntentRequest for a resolved utterance, with empty slots as Alexa sends them."""
+        slots = {
+            name: slot_json(
+                name, value.spoken, value.slot_type, value.value_id, value.canonical, self.skill_id
+            )
+            for name, value in resolution.slots.items()
+        }
+        for name in resolution.empty_slots:
+            slots[name] = slot_json(name, None, slot_types[name], None, None, self.skill_id)
+        return self.intent(resolution.intent, slots, at)
+
+    def session_ended(self, reason: str = "USER_INITIATED", at: datetime | None = None) -> dict[str, Any]:
+        return self.envelope({"type": "SessionEndedRequest", "reason": reason}, at)
+
+    def carry(self, response: dict[str, Any]) -> None:
+        """Take the session attributes from a response, as Alexa does for the next turn."""
+        self.new = False
+        self.attributes = dict(response.get("sessionAttributes") or {})
+        self.ended = response.get("response", {}).get("shouldEndSession", True) is not False

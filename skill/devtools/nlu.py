@@ -1,0 +1,157 @@
+"""A local stand-in for Alexa's language understanding, for typing at the skill.
+
+It resolves an utterance against ``interaction_models/en-GB.json`` the way Alexa does
+for an utterance that matches a sample: the sample's intent, each slot's words, and
+entity resolution against the custom slot types (ER_SUCCESS_MATCH with the value's id,
+or ER_SUCCESS_NO_MATCH for words the type does not list). Anything that matches no
+sample goes to AMAZON.FallbackIntent. Real Alexa also generalises beyond the samples;
+this does not, which makes it a strict test of the samples themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+MODELS = Path(__file__).resolve().parents[2] / "interaction_models"
+FALLBACK = "AMAZON.FallbackIntent"
+
+#: What people say for the built-in intents that need no samples in the model.
+BUILT_IN_SAMPLES: dict[str, tuple[str, ...]] = {
+    "AMAZON.YesIntent": ("yes", "yeah", "yes please", "yep", "sure", "okay", "ok", "please", "go on then"),
+    "AMAZON.NoIntent": ("no", "no thanks", "no thank you", "nope", "not now", "no I'm fine"),
+    "AMAZON.StopIntent": ("stop", "stop it", "be quiet", "that's all", "I'm done", "shut up"),
+    "AMAZON.CancelIntent": ("cancel", "never mind", "forget it"),
+    "AMAZON.HelpIntent": ("help", "help me", "what can I say"),
+    "AMAZON.RepeatIntent": ("repeat", "repeat that", "say that again", "pardon", "come again"),
+    "AMAZON.StartOverIntent": ("start over", "restart", "start from the beginning"),
+    "AMAZON.NavigateHomeIntent": ("go home", "home"),
+}
+
+
+def normalise(text: str) -> str:
+    """Lower case, words and apostrophes only, single spaces."""
+    text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class SlotValue:
+    name: str
+    spoken: str
+    #: The custom slot type's value id and canonical name; None for no match.
+    value_id: str | None
+    canonical: str | None
+    slot_type: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    intent: str
+    slots: dict[str, SlotValue] = field(default_factory=dict)
+    #: Slots the intent has but the utterance did not fill.
+    empty_slots: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Sample:
+    intent: str
+    text: str
+    pattern: re.Pattern[str]
+    slot_names: tuple[str, ...]
+    literal_length: int
+
+
+class Resolver:
+    """Resolves typed utterances against one interaction model."""
+
+    def __init__(self, model: dict[str, Any]) -> None:
+        language_model = model["interactionModel"]["languageModel"]
+        self.invocation_name: str = language_model["invocationName"]
+        self._synonyms: dict[str, dict[str, tuple[str, str]]] = {}
+        for slot_type in language_model.get("types", []):
+            table: dict[str, tuple[str, str]] = {}
+            for value in slot_type.get("values", []):
+                canonical = value["name"]["value"]
+                value_id = value.get("id") or canonical
+                for spoken in (canonical, *value["name"].get("synonyms", [])):
+                    table.setdefault(normalise(spoken), (value_id, canonical))
+            self._synonyms[slot_type["name"]] = table
+        self.intent_slots: dict[str, dict[str, str]] = {}
+        self._samples: list[_Sample] = []
+        for intent in language_model["intents"]:
+            name = intent["name"]
+            slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+            self.intent_slots[name] = slot_types
+            samples = list(intent.get("samples", [])) + list(BUILT_IN_SAMPLES.get(name, ()))
+            for sample in samples:
+                self._samples.append(self._compile(name, sample))
+
+    def _compile(self, intent: str, sample: str) -> _Sample:
+        parts = re.split(r"(\{\w+\})", sample)
+        pattern = []
+        slot_names = []
+        literal = 0
+        for part in parts:
+            if part.startswith("{") and part.endswith("}"):
+                slot_names.append(part[1:-1])
+                pattern.append(rf"(?P<{part[1:-1]}>.+?)")
+            elif part.strip():
+                words = normalise(part)
+                literal += len(words)
+                pattern.append(re.escape(words))
+        regex = r"\s*".join(pattern) if pattern else r"$^"
+        return _Sample(intent, sample, re.compile(rf"^{regex}$"), tuple(slot_names), literal)
+
+    def slot_value(self, intent: str, slot: str, spoken: str) -> SlotValue:
+        slot_type = self.intent_slots[intent][slot]
+        match = self._synonyms.get(slot_type, {}).get(normalise(spoken))
+        return SlotValue(
+            name=slot,
+            spoken=spoken,
+            value_id=match[0] if match else None,
+            canonical=match[1] if match else None,
+            slot_type=slot_type,
+        )
+
+    def resolve(self, utterance: str) -> Resolution:
+        """The intent and slots Alexa would send for this utterance."""
+        text = normalise(utterance)
+        best: tuple[tuple[int, int], Resolution] | None = None
+        for sample in self._samples:
+            match = sample.pattern.match(text)
+            if not match:
+                continue
+            slots = {
+                name: self.slot_value(sample.intent, name, match.group(name)) for name in sample.slot_names
+            }
+            # Prefer samples whose slot words the model knows, then the most specific.
+            known = sum(1 for value in slots.values() if value.value_id is not None)
+            unknown = len(slots) - known
+            if unknown and not sample.literal_length:
+                continue  # a bare "{treatment}" sample is no catch-all for any words
+            score = (-unknown, sample.literal_length + 2 * known)
+            if best is None or score > best[0]:
+                empty = tuple(s for s in self.intent_slots[sample.intent] if s not in slots)
+                best = (score, Resolution(sample.intent, slots, empty))
+        if best is None:
+            return Resolution(FALLBACK, {}, ())
+        return best[1]
+
+    def samples(self, intent: str) -> list[str]:
+        return [sample.text for sample in self._samples if sample.intent == intent]
+
+
+def load_model(locale: str = "en-GB") -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((MODELS / f"{locale}.json").read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def resolver(locale: str = "en-GB") -> Resolver:
+    return Resolver(load_model(locale))

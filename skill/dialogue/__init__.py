@@ -1,0 +1,146 @@
+"""The skill's own sentences, by dialogue key, per locale.
+
+Handlers name a key (``"offer_helpline"``); the words live in ``<locale>.toml`` beside
+this file. Files are read once per process and checked then, so a missing key or a
+malformed file fails at start-up.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+
+DEFAULT_LOCALE = "en-GB"
+
+#: Every key the conversation code uses, with the {fields} it fills in. A dialogue file
+#: must have exactly these keys, and its phrasings may use only these fields.
+KEYS: Mapping[str, frozenset[str]] = {
+    "welcome": frozenset(),
+    "welcome_reprompt": frozenset(),
+    "start_over": frozenset(),
+    "help": frozenset(),
+    "help_reprompt": frozenset(),
+    "fallback": frozenset(),
+    "fallback_reprompt": frozenset(),
+    "goodbye": frozenset(),
+    "disclaimer": frozenset(),
+    "offer_helpline": frozenset(),
+    "offer_helpline_reprompt": frozenset(),
+    "anything_else": frozenset(),
+    "anything_else_reprompt": frozenset(),
+    "helpline_intro": frozenset(),
+    "helpline_again": frozenset(),
+    "helpline_hours": frozenset({"hours"}),
+    "helpline_open_now": frozenset({"closes"}),
+    "helpline_closed_now": frozenset({"when"}),
+    "helpline_card_note": frozenset(),
+    "hours_open_answer": frozenset({"closes", "hours"}),
+    "hours_closed_answer": frozenset({"hours", "when"}),
+    "when_today": frozenset({"opens"}),
+    "when_tomorrow": frozenset({"opens"}),
+    "when_day": frozenset({"day", "opens"}),
+    "yes_without_offer": frozenset(),
+    "yes_to_anything_else": frozenset(),
+    "yes_to_anything_else_reprompt": frozenset(),
+    "no_to_offer": frozenset(),
+    "no_without_offer": frozenset(),
+    "repeat_nothing": frozenset(),
+    "more_nothing": frozenset(),
+    "more_done": frozenset({"title"}),
+    "slower": frozenset(),
+    "normal": frozenset(),
+    "speed_prompt": frozenset(),
+    "emergency": frozenset(),
+    "emergency_follow_up": frozenset(),
+    "unknown_treatment": frozenset(),
+    "unknown_symptom": frozenset(),
+    "unknown_body_site": frozenset(),
+    "error": frozenset(),
+    "error_reprompt": frozenset(),
+    "helpline_card_title": frozenset(),
+    "helpline_card": frozenset({"hours", "number"}),
+    "emergency_card_title": frozenset(),
+    "emergency_card": frozenset(),
+    "welcome_card_title": frozenset(),
+    "welcome_card": frozenset(),
+}
+
+
+class DialogueError(ValueError):
+    """A dialogue file is malformed, or a key or field is missing."""
+
+
+class Dialogue:
+    """The phrasings of one locale."""
+
+    def __init__(self, locale: str, phrasings: Mapping[str, tuple[str, ...]]) -> None:
+        self.locale = locale
+        self._phrasings = dict(phrasings)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(self._phrasings)
+
+    def phrasings(self, key: str) -> tuple[str, ...]:
+        try:
+            return self._phrasings[key]
+        except KeyError:
+            raise DialogueError(f"no dialogue key '{key}' in {self.locale}") from None
+
+    def fields(self, key: str) -> frozenset[str]:
+        """The ``{fields}`` that the phrasings of ``key`` need."""
+        return frozenset(
+            name for text in self.phrasings(key) for _, name, _, _ in string.Formatter().parse(text) if name
+        )
+
+    def say(self, key: str, rng: random.Random | None = None, **values: str) -> str:
+        """One phrasing of ``key`` with its fields filled in."""
+        options = self.phrasings(key)
+        text = options[0] if rng is None or len(options) == 1 else rng.choice(options)
+        try:
+            return text.format(**values)
+        except KeyError as error:
+            raise DialogueError(f"dialogue key '{key}' needs the field {error}") from None
+
+
+def parse(locale: str, data: Mapping[str, object]) -> Dialogue:
+    phrasings: dict[str, tuple[str, ...]] = {}
+    for key, value in data.items():
+        options = (value,) if isinstance(value, str) else value
+        if (
+            not isinstance(options, (list, tuple))
+            or not options
+            or not all(isinstance(text, str) and text.strip() for text in options)
+        ):
+            raise DialogueError(f"{locale}: '{key}' must be text or a list of text")
+        phrasings[key] = tuple(text.strip() for text in options)
+    dialogue = Dialogue(locale, phrasings)
+    missing = sorted(set(KEYS) - dialogue.keys)
+    unknown = sorted(dialogue.keys - set(KEYS))
+    if missing or unknown:
+        raise DialogueError(f"{locale}: missing keys {missing}, unknown keys {unknown}")
+    for key, allowed in KEYS.items():
+        extra = dialogue.fields(key) - allowed
+        if extra:
+            raise DialogueError(f"{locale}: '{key}' uses unknown fields {sorted(extra)}")
+    return dialogue
+
+
+@cache
+def load(locale: str = DEFAULT_LOCALE) -> Dialogue:
+    """The dialogue for ``locale``, falling back to the default locale."""
+    folder = resources.files(__package__)
+    resource = folder.joinpath(f"{locale}.toml")
+    if not resource.is_file():
+        if locale == DEFAULT_LOCALE:
+            raise DialogueError(f"no dialogue file for {DEFAULT_LOCALE}")
+        return load(DEFAULT_LOCALE)
+    try:
+        data = tomllib.loads(resource.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise DialogueError(f"{locale}.toml is not valid TOML: {error}") from error
+    return parse(locale, data)

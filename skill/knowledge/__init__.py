@@ -1,0 +1,228 @@
+"""The knowledge: Cancer Research UK's page on secondary breast cancer, as topics.
+
+This module knows nothing about Alexa. It loads ``topics.toml`` once, checks it, and
+answers two questions: which topic answers this intent, and which topic does this slot
+value lead to. A broken content file raises ``ContentError`` at start-up, never in the
+middle of a user's question.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+#: Spoken answers are one or two breaths; "tell me more" may take a little longer.
+SPEECH_WORD_LIMIT = 45
+MORE_WORD_LIMIT = 90
+
+
+class ContentError(ValueError):
+    """The content file is missing something or contradicts itself."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    section: str
+    speech: str
+    more: str
+    card: str
+    intents: tuple[str, ...] = ()
+    slot_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Route:
+    """An intent whose topic is chosen by the value of one slot."""
+
+    intent: str
+    slot: str
+    default: str
+    unknown: str
+
+
+@dataclass(frozen=True)
+class Helpline:
+    name: str
+    display: str
+    groups: tuple[str, ...]
+    freephone: bool
+    timezone: str
+    open_days: frozenset[int]
+    opens: time
+    closes: time
+    hours_text: str
+
+
+@dataclass(frozen=True)
+class Source:
+    organisation: str
+    page_title: str
+    card_line: str
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    topics: Mapping[str, Topic]
+    routes: Mapping[str, Route]
+    helpline: Helpline
+    source: Source
+
+    def topic_for_intent(self, intent: str) -> Topic | None:
+        """The topic that answers ``intent`` outright, if any."""
+        for topic in self.topics.values():
+            if intent in topic.intents:
+                return topic
+        return None
+
+    def topic_for_slot_value(self, slot: str, value_id: str) -> Topic | None:
+        """The topic that a resolved slot value (its id in the model) leads to."""
+        for topic in self.topics.values():
+            if value_id in topic.slot_values.get(slot, ()):
+                return topic
+        return None
+
+
+def _text(table: Mapping[str, Any], key: str, where: str) -> str:
+    value = table.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(f"{where}: '{key}' must be non-empty text")
+    return value.strip()
+
+
+def _strings(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ContentError(f"{where}: '{key}' must be a list of non-empty text")
+    return tuple(value)
+
+
+def _clock(text: str, where: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError as error:
+        raise ContentError(f"{where}: '{text}' is not a time like 09:00") from error
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def _topic(topic_id: str, table: Mapping[str, Any]) -> Topic:
+    where = f"topics.{topic_id}"
+    slot_table = table.get("slot_values", {})
+    if not isinstance(slot_table, dict):
+        raise ContentError(f"{where}: 'slot_values' must be a table")
+    topic = Topic(
+        id=topic_id,
+        title=_text(table, "title", where),
+        section=_text(table, "section", where),
+        speech=_text(table, "speech", where),
+        more=_text(table, "more", where),
+        card=_text(table, "card", where),
+        intents=_strings(table, "intents", where),
+        slot_values=MappingProxyType(
+            {slot: _strings(slot_table, slot, f"{where}.slot_values") for slot in slot_table}
+        ),
+    )
+    if words(topic.speech) > SPEECH_WORD_LIMIT:
+        raise ContentError(f"{where}: speech has {words(topic.speech)} words, over {SPEECH_WORD_LIMIT}")
+    if words(topic.more) > MORE_WORD_LIMIT:
+        raise ContentError(f"{where}: more has {words(topic.more)} words, over {MORE_WORD_LIMIT}")
+    unknown = set(table) - {f.name for f in Topic.__dataclass_fields__.values()}
+    if unknown:
+        raise ContentError(f"{where}: unknown keys {sorted(unknown)}")
+    return topic
+
+
+def parse(data: Mapping[str, Any]) -> Knowledge:
+    """Build and check the knowledge from the parsed content file."""
+    topics_table = data.get("topics")
+    if not isinstance(topics_table, dict) or not topics_table:
+        raise ContentError("no [topics] in the content file")
+    topics = {topic_id: _topic(topic_id, table) for topic_id, table in topics_table.items()}
+
+    routes: dict[str, Route] = {}
+    for intent, table in data.get("routes", {}).items():
+        where = f"routes.{intent}"
+        route = Route(
+            intent=intent,
+            slot=_text(table, "slot", where),
+            default=_text(table, "default", where),
+            unknown=_text(table, "unknown", where),
+        )
+        if route.default not in topics:
+            raise ContentError(f"{where}: default topic '{route.default}' does not exist")
+        routes[intent] = route
+
+    seen_intents: dict[str, str] = {}
+    seen_values: dict[tuple[str, str], str] = {}
+    for topic in topics.values():
+        for intent in topic.intents:
+            if intent in seen_intents:
+                raise ContentError(f"intent {intent} answered by both {seen_intents[intent]} and {topic.id}")
+            if intent in routes:
+                raise ContentError(f"topics.{topic.id}: {intent} is routed by slot, not answered outright")
+            seen_intents[intent] = topic.id
+        for slot, values in topic.slot_values.items():
+            if slot not in {route.slot for route in routes.values()}:
+                raise ContentError(f"topics.{topic.id}: no route uses the slot '{slot}'")
+            for value in values:
+                if (slot, value) in seen_values:
+                    raise ContentError(
+                        f"slot value {slot}={value} leads to both {seen_values[slot, value]} and {topic.id}"
+                    )
+                seen_values[slot, value] = topic.id
+
+    helpline_table = data.get("helpline", {})
+    groups = _strings(helpline_table, "groups", "helpline")
+    display = _text(helpline_table, "display", "helpline")
+    if " ".join(groups) != display or not all(group.isdigit() for group in groups):
+        raise ContentError("helpline: 'groups' must be the digits of 'display', in order")
+    days = helpline_table.get("open_days", [])
+    if not days or not all(isinstance(day, int) and 1 <= day <= 7 for day in days):
+        raise ContentError("helpline: 'open_days' must list ISO weekdays, 1 (Monday) to 7")
+    helpline = Helpline(
+        name=_text(helpline_table, "name", "helpline"),
+        display=display,
+        groups=groups,
+        freephone=bool(helpline_table.get("freephone", False)),
+        timezone=_text(helpline_table, "timezone", "helpline"),
+        open_days=frozenset(days),
+        opens=_clock(_text(helpline_table, "opens", "helpline"), "helpline"),
+        closes=_clock(_text(helpline_table, "closes", "helpline"), "helpline"),
+        hours_text=_text(helpline_table, "hours_text", "helpline"),
+    )
+    if helpline.opens >= helpline.closes:
+        raise ContentError("helpline: 'opens' must be before 'closes'")
+
+    source_table = data.get("source", {})
+    source = Source(
+        organisation=_text(source_table, "organisation", "source"),
+        page_title=_text(source_table, "page_title", "source"),
+        card_line=_text(source_table, "card_line", "source"),
+    )
+    return Knowledge(
+        topics=MappingProxyType(topics),
+        routes=MappingProxyType(routes),
+        helpline=helpline,
+        source=source,
+    )
+
+
+@cache
+def load() -> Knowledge:
+    """The skill's knowledge, read from the package once per process."""
+    text = resources.files(__package__).joinpath("topics.toml").read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ContentError(f"topics.toml is not valid TOML: {error}") from error
+    return parse(data)
