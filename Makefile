@@ -18,7 +18,7 @@ run: install
 	$(PY) -m skill serve --dev --port $(PORT)
 
 lint: install
-	$(PY) -m ruff check skill lambda tests benchmarks scripts
+	$(PY) -m ruff check skill lambda tests scripts
 	$(PY) -m mypy
 
 check: install

@@ -16,9 +16,9 @@ def read_helpline(turn: Turn) -> Response:
     status = turn.line_status()
     slowly = turn.session.rate == "normal"  # already slow when the user asked for it
     speech = Speech().say(turn.say("helpline_intro")).pause(300)
-    speech.phone_number(helpline.groups, slowly=slowly).pause(800)
+    speech.phone_number(helpline.groups, slowly=slowly).say(".").pause(800)
     speech.say(turn.say("helpline_again")).pause(300)
-    speech.phone_number(helpline.groups, slowly=slowly).pause(500)
+    speech.phone_number(helpline.groups, slowly=slowly).say(".").pause(500)
     speech.say(turn.say("helpline_hours", hours=helpline.hours_text))
     if status.open_now:
         assert status.closes is not None

@@ -130,10 +130,12 @@ def install(
 ) -> Turn:
     """Create the turn for this request and keep it in the request attributes."""
     request = handler_input.request_envelope.request
-    attributes: MutableMapping[str, Any]
+    attributes: MutableMapping[str, Any] | None
     try:
-        attributes = handler_input.attributes_manager.session_attributes or {}
+        attributes = handler_input.attributes_manager.session_attributes
     except AttributesManagerException:
+        attributes = None
+    if attributes is None:
         attributes = {}  # a request outside a session: remember nothing
     turn = Turn(
         handler_input=handler_input,

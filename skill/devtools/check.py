@@ -40,6 +40,7 @@ _PRIVACY_FLAGS = (
 )
 
 Problems = list[str]
+_MALFORMED = "model: expected {'interactionModel': {'languageModel': {'intents': [...]}}}"
 
 
 def check_model(model: dict[str, Any], handled: set[str]) -> Problems:
@@ -48,7 +49,7 @@ def check_model(model: dict[str, Any], handled: set[str]) -> Problems:
         language_model = model["interactionModel"]["languageModel"]
         intents = language_model["intents"]
     except (KeyError, TypeError):
-        return ["model: expected {'interactionModel': {'languageModel': {'intents': [...]}}}"]
+        return [_MALFORMED]
     invocation = language_model.get("invocationName", "")
     if not re.fullmatch(r"[a-z]+( [a-z]+)+", invocation or ""):
         problems.append(f"model: invocation name {invocation!r} must be two or more lower-case words")
@@ -273,8 +274,8 @@ def run(
     except (knowledge.ContentError, dialogue.DialogueError) as error:
         return [f"content: {error}"]
     problems = check_model(model, builder.handled_intents(builder.request_handlers(known)))
-    if problems:
-        return problems  # the rest assumes a well-formed model
+    if problems[:1] == [_MALFORMED]:
+        return problems  # the rest needs the model's basic shape
     problems += check_content(model, known)
     problems += check_dialogue(words)
     problems += check_manifest(manifest, nlu.Resolver(model))

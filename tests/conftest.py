@@ -1,0 +1,92 @@
+"""Shared test helpers: drive the skill the way Alexa does, with JSON envelopes."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from skill import builder
+from skill.devtools.envelopes import Session
+from skill.devtools.nlu import Resolver, resolver
+from skill.speech import plain_text
+
+#: A Monday at 11:00 UK time (GMT): the nurse line is open.
+OPEN_TIME = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
+#: A Saturday evening: the nurse line is closed until Monday.
+CLOSED_TIME = datetime(2026, 3, 7, 20, 0, tzinfo=UTC)
+
+
+@dataclass
+class Heard:
+    """What Alexa received, and what the user would hear and see."""
+
+    raw: dict[str, Any]
+
+    @property
+    def response(self) -> dict[str, Any]:
+        return self.raw["response"]
+
+    @property
+    def ssml(self) -> str:
+        return self.response.get("outputSpeech", {}).get("ssml", "")
+
+    @property
+    def speech(self) -> str:
+        return plain_text(self.ssml) if self.ssml else ""
+
+    @property
+    def reprompt_ssml(self) -> str:
+        return self.response.get("reprompt", {}).get("outputSpeech", {}).get("ssml", "")
+
+    @property
+    def reprompt(self) -> str:
+        return plain_text(self.reprompt_ssml) if self.reprompt_ssml else ""
+
+    @property
+    def ends_session(self) -> bool:
+        return self.response.get("shouldEndSession") is True
+
+    @property
+    def card(self) -> dict[str, Any]:
+        return self.response.get("card") or {}
+
+    @property
+    def attributes(self) -> dict[str, Any]:
+        return self.raw.get("sessionAttributes") or {}
+
+
+class Conversation:
+    """A user talking to the skill through the real Lambda handler, turn by turn."""
+
+    def __init__(self, now: datetime = OPEN_TIME, locale: str = "en-GB") -> None:
+        self.now = now
+        self.handler = builder.lambda_handler(clock=self.clock, rng=random.Random(7))
+        self.session = Session(locale=locale)
+        self.nlu: Resolver = resolver()
+
+    def clock(self) -> datetime:
+        return self.now
+
+    def send(self, envelope: dict[str, Any]) -> Heard:
+        raw = self.handler(envelope, None)
+        self.session.carry(raw)
+        return Heard(raw)
+
+    def open(self) -> Heard:
+        return self.send(self.session.launch())
+
+    def say(self, utterance: str) -> Heard:
+        resolution = self.nlu.resolve(utterance)
+        return self.send(self.session.resolved(resolution, self.nlu.intent_slots[resolution.intent]))
+
+    def intent(self, name: str, slots: dict[str, Any] | None = None) -> Heard:
+        return self.send(self.session.intent(name, slots))
+
+
+@pytest.fixture
+def talk() -> Conversation:
+    return Conversation()

@@ -1,0 +1,136 @@
+"""`python -m skill check` passes on the real files and fails on broken ones."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from skill import knowledge
+from skill.devtools import check
+from skill.devtools.nlu import load_model
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def manifest() -> dict:
+    return json.loads((ROOT / "interaction_models" / "skill.json").read_text())
+
+
+def intents(model: dict) -> list[dict]:
+    return model["interactionModel"]["languageModel"]["intents"]
+
+
+def test_check_passes_on_the_real_model_and_content() -> None:
+    assert check.run() == []
+
+
+def test_check_command_exits_zero() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "check"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "check passed" in result.stdout
+
+
+def test_check_command_exits_non_zero_on_a_broken_model(tmp_path: Path) -> None:
+    """The real command, on a copy of the project whose model lacks an intent."""
+    copy_root = tmp_path / "project"
+    (copy_root / "interaction_models").mkdir(parents=True)
+    model = load_model()
+    model["interactionModel"]["languageModel"]["intents"] = [
+        i for i in intents(model) if i["name"] != "HelplineIntent"
+    ]
+    (copy_root / "interaction_models" / "en-GB.json").write_text(json.dumps(model))
+    (copy_root / "interaction_models" / "skill.json").write_text(json.dumps(manifest()))
+    subprocess.run(["cp", "-r", str(ROOT / "skill"), str(copy_root / "skill")], check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "check"], cwd=copy_root, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "code: a handler answers HelplineIntent, which the model does not have" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("breakage", "problem"),
+    [
+        (
+            lambda m: intents(m).append({"name": "OrphanIntent", "samples": ["orphan"]}),
+            "OrphanIntent has no handler",
+        ),
+        (
+            lambda m: intents(m).pop(
+                next(i for i, x in enumerate(intents(m)) if x["name"] == "AMAZON.StopIntent")
+            ),
+            "AMAZON.StopIntent is missing",
+        ),
+        (lambda m: intents(m)[0]["samples"].append("tell me about {nothing}"), "unknown slot {nothing}"),
+        (lambda m: intents(m)[1]["samples"].append(intents(m)[0]["samples"][0]), "is in both"),
+        (lambda m: intents(m)[0]["samples"].append("what is 5G"), "characters Alexa refuses"),
+        (lambda m: m["interactionModel"]["languageModel"].update(invocationName="Help"), "invocation name"),
+    ],
+)
+def test_check_fails_on_a_broken_model(breakage, problem: str) -> None:
+    model = copy.deepcopy(load_model())
+    breakage(model)
+    problems = check.run(model=model)
+    assert any(problem in p for p in problems), problems
+
+
+def test_check_fails_when_a_slot_value_leads_nowhere() -> None:
+    model = copy.deepcopy(load_model())
+    types = model["interactionModel"]["languageModel"]["types"]
+    treatment = next(t for t in types if t["name"] == "TreatmentType")
+    treatment["values"].append({"id": "immunotherapy", "name": {"value": "immunotherapy"}})
+    assert "content: treatment value immunotherapy leads to no topic" in check.run(model=model)
+
+
+def test_check_fails_when_a_topic_cannot_be_reached() -> None:
+    data = tomllib.loads(resources.files("skill.knowledge").joinpath("topics.toml").read_text())
+    data["topics"]["choices"]["intents"] = []
+    broken = knowledge.parse(data)
+    problems = check.run(load_knowledge=lambda: broken)
+    assert "content: topics.choices cannot be reached by voice" in problems
+    assert "model: intent ChoicesIntent has no handler" in problems
+
+
+def test_check_reports_a_model_of_the_wrong_shape() -> None:
+    assert check.run(model={"languageModel": {}}) == [check._MALFORMED]
+
+
+def test_check_reports_broken_content_instead_of_crashing() -> None:
+    def broken() -> knowledge.Knowledge:
+        raise knowledge.ContentError("topics.what_is: 'speech' must be non-empty text")
+
+    assert check.run(load_knowledge=broken) == ["content: topics.what_is: 'speech' must be non-empty text"]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            lambda m: m["manifest"]["publishingInformation"]["locales"]["en-GB"].update(
+                description="A skill."
+            ),
+            "disclaimer",
+        ),
+        (
+            lambda m: m["manifest"]["publishingInformation"]["locales"]["en-GB"]["examplePhrases"].append(
+                "Alexa, ask secondary breast cancer help to sing a song"
+            ),
+            "matches no sample",
+        ),
+        (lambda m: m["manifest"]["privacyAndCompliance"].pop("containsAds"), "containsAds"),
+    ],
+)
+def test_check_fails_on_a_broken_manifest(change, problem: str) -> None:
+    broken = manifest()
+    change(broken)
+    problems = check.run(manifest=broken)
+    assert any(problem in p for p in problems), problems

@@ -1,0 +1,59 @@
+"""The developer tools: ask and chat, as a developer types them."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from skill.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*argv: str, typed: str = "") -> str:
+    out = io.StringIO()
+    assert main(list(argv), out=out, lines=io.StringIO(typed)) == 0
+    return out.getvalue()
+
+
+def test_ask_prints_what_alexa_would_say() -> None:
+    printed = run("ask", "what can help with bone pain")
+    assert "(SymptomIntent)" in printed
+    assert "Alexa: Bone pain can be helped by bisphosphonates." in printed
+
+
+def test_ask_json_prints_the_whole_response() -> None:
+    response = json.loads(run("ask", "read me the nurse number", "--json", "--at", "2026-03-02T11:00+00:00"))
+    assert response["response"]["card"]["title"] == "Cancer Research UK nurse helpline"
+    assert "The line is open now" in response["response"]["outputSpeech"]["ssml"]
+
+
+def test_ask_with_nothing_opens_the_skill() -> None:
+    assert "Alexa: Welcome to Secondary Breast Cancer Help" in run("ask", "")
+
+
+def test_chat_carries_the_conversation_across_turns() -> None:
+    printed = run(
+        "chat", "--cards", "--at", "2026-03-07T20:00+00:00", typed="what is radiotherapy\nyes\nno\n"
+    )
+    assert "Alexa: Radiotherapy can help to reduce symptoms" in printed
+    assert "It opens again on Monday at 9am" in printed
+    assert "[card] Cancer Research UK nurse helpline" in printed
+    assert printed.rstrip().endswith("Goodbye.") or "Goodbye" in printed.splitlines()[-1]
+
+
+def test_chat_as_a_real_process() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "chat"],
+        cwd=ROOT,
+        input="tell me about chemo\ntell me more\n\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Alexa: Chemotherapy can help to reduce symptoms" in result.stdout
+    assert "You can decide not to have chemotherapy" in result.stdout

@@ -1,0 +1,157 @@
+"""The web service in development mode: the real Flask endpoint and a real server."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from skill.builder import create_skill
+from skill.devtools.envelopes import Session
+from skill.hosts import web
+from skill.speech import plain_text
+from tests.conftest import OPEN_TIME
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def client() -> FlaskClient:
+    return web.create_app(create_skill(clock=lambda: OPEN_TIME)).test_client()
+
+
+def spoken(response_json: dict) -> str:
+    return plain_text(response_json["response"]["outputSpeech"]["ssml"])
+
+
+def test_alexa_request_is_answered(client: FlaskClient) -> None:
+    session = Session()
+    response = client.post("/", json=session.launch())
+    assert response.status_code == 200
+    assert spoken(response.get_json()).startswith("Welcome to Secondary Breast Cancer Help")
+
+
+def test_conversation_over_http_carries_session_attributes(client: FlaskClient) -> None:
+    session = Session()
+    first = client.post("/", json=session.intent("HelplineHoursIntent")).get_json()
+    session.carry(first)
+    second = client.post("/", json=session.intent("AMAZON.YesIntent")).get_json()
+    assert "0808" in second["response"]["outputSpeech"]["ssml"]
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"not json", "body is not UTF-8 JSON"),
+        (b"\xff\xfe\x00", "body is not UTF-8 JSON"),
+        (b"[1, 2]", "body is not a JSON object"),
+        (b'{"hello": "world"}', "not an Alexa request envelope"),
+        (b'{"version": "1.0", "request": {"type": "LaunchRequest"}}', "request has no requestId"),
+    ],
+)
+def test_bad_bodies_get_400_with_a_reason(client: FlaskClient, body: bytes, reason: str) -> None:
+    response = client.post("/", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json() == {"error": reason}
+
+
+def test_other_methods_get_405(client: FlaskClient) -> None:
+    assert client.get("/").status_code == 405
+    assert client.put("/", data=b"{}").status_code == 405
+
+
+def test_oversized_body_gets_413(client: FlaskClient) -> None:
+    response = client.post("/", data=b" " * (web.MAX_BODY_BYTES + 1), content_type="application/json")
+    assert response.status_code == 413
+
+
+def test_health_route_for_load_balancers(client: FlaskClient) -> None:
+    response = client.get("/health")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def dev_server() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "skill", "serve", "--dev", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{url}/health", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError(f"server did not start: {process.stderr.read() if process.stderr else ''}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_make_run_server_answers_over_real_http(dev_server: str) -> None:
+    request = urllib.request.Request(
+        dev_server + "/",
+        data=json.dumps(Session().launch()).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+        assert "Welcome" in json.loads(response.read())["response"]["outputSpeech"]["ssml"]
+    bad = urllib.request.Request(dev_server + "/", data=b"{oops", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(bad, timeout=10)
+    assert refused.value.code == 400
+
+
+def test_dev_mode_refuses_to_bind_beyond_loopback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "serve", "--dev", "--host", "0.0.0.0", "--port", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "loopback only" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("10.0.0.5", False),
+        ("example", False),
+    ],
+)
+def test_is_loopback(host: str, loopback: bool) -> None:
+    assert web.is_loopback(host) is loopback
