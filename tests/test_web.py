@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,6 +15,7 @@ from flask.testing import FlaskClient
 
 from skill.builder import create_skill
 from skill.devtools.envelopes import Session
+from skill.devtools.serving import free_port, running_server
 from skill.hosts import web
 from skill.speech import plain_text
 from tests.conftest import OPEN_TIME
@@ -80,38 +78,11 @@ def test_health_route_for_load_balancers(client: FlaskClient) -> None:
     assert response.status_code == 200 and response.get_json() == {"status": "ok"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def dev_server() -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "skill", "serve", "--dev", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{url}/health", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError(f"server did not start: {process.stderr.read() if process.stderr else ''}")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with running_server(["-m", "skill", "serve", "--dev", "--port", str(port)], port=port) as server:
+        yield server.url
 
 
 def test_make_run_server_answers_over_real_http(dev_server: str) -> None:

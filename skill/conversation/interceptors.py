@@ -26,6 +26,8 @@ def describe(handler_input: HandlerInput) -> str:
     """
     request = handler_input.request_envelope.request
     intent = getattr(getattr(request, "intent", None), "name", None)
+    if isinstance(intent, str):
+        intent = ascii(intent[:64])  # model names in practice; bounded and printable anyway
     kind = getattr(request, "object_type", None) or type(request).__name__
     return f"request={getattr(request, 'request_id', None)} type={kind} intent={intent}"
 

@@ -1,13 +1,28 @@
-"""``python -m skill serve``: start the web service, in development or production mode."""
+"""``python -m skill serve``: the web service under gunicorn, a production WSGI server.
+
+Production mode (the default) verifies every request: Amazon's signature, the
+timestamp and the skill id (``SKILL_ID``, required). HTTPS is terminated either by a
+reverse proxy in front (see README.md) or here, given ``--certfile`` and ``--keyfile``.
+
+``--dev`` turns verification off, says so loudly, and binds to loopback only.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
 
 from skill.builder import create_skill
 from skill.hosts import web
+from skill.hosts.verification import CertificateChains, load_trust_store, production_verifiers, utc_now
 
 log = logging.getLogger("skill.server")
 
@@ -18,24 +33,120 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="development mode: NO request verification; binds to loopback only",
     )
-    parser.add_argument("--host", default=None, help="address to bind (dev: 127.0.0.1)")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to bind")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
-    parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
-
-
-def main(args: argparse.Namespace) -> int:
-    logging.getLogger("skill").setLevel(logging.INFO)
-    if not args.dev:
-        raise SystemExit("production mode is not available yet: use --dev on this machine")
-    host = args.host or "127.0.0.1"
-    if not web.is_loopback(host):
-        raise SystemExit(f"--dev turns request verification off, so it binds to loopback only, not {host}")
-    log.warning(
-        "DEVELOPMENT MODE: request signature, timestamp and skill id checks are OFF. "
-        "Never expose this server to the internet."
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WORKERS", "2")),
+        help="worker processes (default 2, or WORKERS)",
     )
-    app = web.create_app(create_skill())
-    print(f"Skill listening on http://{host}:{args.port}/ (development mode).", flush=True)
-    print("Try:  .venv/bin/python -m skill ask 'what can help with bone pain'", flush=True)
-    web.serve(app, host=host, port=args.port, threads=args.threads)
+    parser.add_argument(
+        "--threads", type=int, default=int(os.environ.get("THREADS", "8")), help="threads per worker"
+    )
+    parser.add_argument(
+        "--skill-id", default=os.environ.get("SKILL_ID"), help="required in production (or SKILL_ID)"
+    )
+    parser.add_argument("--certfile", help="serve HTTPS directly with this certificate (PEM)")
+    parser.add_argument("--keyfile", help="the private key for --certfile (PEM)")
+    parser.add_argument(
+        "--ca-bundle",
+        default=os.environ.get("ALEXA_CA_BUNDLE"),
+        help="PEM roots to trust for Amazon's signing certificate (default: certifi's)",
+    )
+
+
+class _Gunicorn(BaseApplication):
+    """gunicorn, configured in code, serving an application made before it forks."""
+
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self._app = app
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self._app
+
+
+def gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
+    bind = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
+    options: dict[str, Any] = {
+        "bind": [bind],
+        "workers": max(1, args.workers),
+        "threads": max(1, args.threads),
+        "worker_class": "gthread",
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        # Request lines and headers are small from Alexa; bodies are capped in the app.
+        "limit_request_line": 4094,
+        "limit_request_fields": 50,
+        # No access log: the app logs request ids and intent names, nothing personal.
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "secondary-breast-cancer-help",
+    }
+    if args.certfile:
+        options["certfile"] = args.certfile
+        options["keyfile"] = args.keyfile
+    return options
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Refuse to start with a configuration that would be unsafe or cannot work."""
+    if args.dev:
+        if not web.is_loopback(args.host):
+            raise SystemExit(
+                f"--dev turns request verification off, so it binds to loopback only, not {args.host}"
+            )
+        return
+    if not args.skill_id:
+        raise SystemExit("production mode needs the skill id: set SKILL_ID or pass --skill-id")
+    if bool(args.certfile) != bool(args.keyfile):
+        raise SystemExit("--certfile and --keyfile go together")
+    for path in (args.certfile, args.keyfile, args.ca_bundle):
+        if path and not Path(path).is_file():
+            raise SystemExit(f"no such file: {path}")
+
+
+def make_app(
+    args: argparse.Namespace,
+    chains: CertificateChains | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Flask:
+    """The application for these arguments; ``chains`` and ``clock`` are injectable
+    so that tests can sign requests with their own certificate authority."""
+    skill = create_skill()
+    if args.dev:
+        log.warning(
+            "DEVELOPMENT MODE: request signature, timestamp and skill id checks are OFF. "
+            "Never expose this server to the internet."
+        )
+        return web.create_app(skill)
+    if chains is None:
+        chains = CertificateChains(trust_store=load_trust_store(args.ca_bundle), clock=clock)
+    return web.create_app(skill, verifiers=production_verifiers(args.skill_id, chains, clock))
+
+
+def main(
+    args: argparse.Namespace,
+    chains: CertificateChains | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> int:
+    logging.getLogger("skill").setLevel(logging.INFO)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    check_arguments(args)
+    app = make_app(args, chains, clock)
+    scheme = "https" if args.certfile else "http"
+    mode = "development mode, NO verification" if args.dev else "production mode, verification on"
+    print(f"Skill listening on {scheme}://{args.host}:{args.port}/ ({mode}).", flush=True)
+    if args.dev:
+        print("Try:  .venv/bin/python -m skill chat   (or POST an envelope, see README.md)", flush=True)
+    _Gunicorn(app, gunicorn_options(args)).run()
     return 0

@@ -67,7 +67,9 @@ def create_app(
     """The Flask application. ``verifiers`` check each request before the skill sees
     it (see ``skill.hosts.verification``); with none, nothing is verified (dev mode)."""
     adapter_module = import_skill_adapter()
-    app = Flask("skill")
+    app = Flask(__name__)
+    # The SDK logs each verification failure with a traceback; we log the reason.
+    app.logger.addFilter(_quiet_sdk_verification_log)
     # The SDK's own verifiers are never used: ours are passed in ``verifiers``.
     app.config[adapter_module.VERIFY_SIGNATURE_APP_CONFIG] = False
     app.config[adapter_module.VERIFY_TIMESTAMP_APP_CONFIG] = False
@@ -94,6 +96,9 @@ def create_app(
     def http_error(error: HTTPException) -> tuple[Response, int]:
         status = error.code or 500
         reason = error.description or error.name
+        cause = error.__context__
+        if isinstance(cause, adapter_module.VerificationException):
+            reason = str(getattr(cause, "reason", None) or "request failed verification")
         if status < 500:
             log.warning("refused %s: %s", status, reason)
         else:
@@ -108,6 +113,10 @@ def create_app(
     return app
 
 
+def _quiet_sdk_verification_log(record: logging.LogRecord) -> bool:
+    return record.getMessage() != "Request verification failed"
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -115,11 +124,3 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def serve(app: Flask, *, host: str, port: int, threads: int = 8) -> None:
-    """Serve with waitress, a production WSGI server (not Flask's debug server)."""
-    import waitress
-
-    log.info("serving on http://%s:%d/", host, port)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="skill")
