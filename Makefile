@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
 
-.PHONY: install run test lint check lambda clean
+.PHONY: install run test lint check lambda bench clean
 
 install: $(VENV)/.installed
 
@@ -18,7 +18,7 @@ run: install
 	$(PY) -m skill serve --dev --port $(PORT)
 
 lint: install
-	$(PY) -m ruff check skill lambda tests scripts
+	$(PY) -m ruff check skill lambda tests benchmarks scripts
 	$(PY) -m mypy
 
 check: install
@@ -33,6 +33,10 @@ lambda: build/lambda.zip
 
 build/lambda.zip: install requirements/lambda.txt lambda/lambda_function.py $(shell find skill -type f -not -path '*/__pycache__/*')
 	$(PY) scripts/build_lambda.py --requirements requirements/lambda.txt --output $@
+
+# The load test of the production server (see benchmarks/load_test.py); not part of `make test`.
+bench: install
+	$(PY) benchmarks/load_test.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis

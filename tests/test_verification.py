@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -310,3 +311,16 @@ def test_timestamp_format_from_alexa_is_understood(rig: Rig) -> None:
     envelope = rig.envelope()
     assert envelope["request"]["timestamp"] == timestamp(rig.now[0])
     assert rig.post(envelope).status_code == 200
+
+
+def test_refusals_are_logged_by_reason_without_personal_data(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    envelope = rig.envelope(skill_id="amzn1.ask.skill.someone-else")
+    rig.post(envelope)
+    rig.post(rig.envelope(), tamper=lambda body: body + b" ")
+    assert "refused 400: request is for another skill" in caplog.text
+    assert "refused 400: signature does not match the body" in caplog.text
+    assert envelope["session"]["user"]["userId"] not in caplog.text
+    assert "Traceback" not in caplog.text

@@ -7,12 +7,14 @@ import socket
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,7 +29,14 @@ def free_port() -> int:
 class RunningServer:
     url: str
     process: subprocess.Popen[str]
+    log: IO[str]
     ssl_context: ssl.SSLContext | None = None
+
+    def output(self) -> str:
+        """What the server has logged so far."""
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
 
     def pids(self) -> list[int]:
         """The server's processes: gunicorn's arbiter and its workers."""
@@ -61,35 +70,39 @@ def running_server(
     """Run ``python <arguments>`` in the project, wait for /health, stop it afterwards."""
     scheme = "https" if https_roots else "http"
     context = ssl.create_default_context(cafile=str(https_roots)) if https_roots else None
-    process = subprocess.Popen(
-        [sys.executable, *arguments],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    server = RunningServer(f"{scheme}://127.0.0.1:{port}", process, context)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read() if process.stdout else ""
-                raise RuntimeError(f"server exited with {process.returncode}:\n{output}")
-            try:
-                urllib.request.urlopen(f"{server.url}/health", timeout=2, context=context).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("server did not become healthy in time") from None
-                time.sleep(0.1)
-        yield server
-    finally:
-        process.terminate()
+    # The server's log goes to a file, not a pipe: a pipe nobody reads fills up under
+    # load and the server blocks writing its log.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, *arguments],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        server = RunningServer(f"{scheme}://127.0.0.1:{port}", process, log, context)
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+            _wait_until_healthy(server, timeout)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_healthy(server: RunningServer, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"server exited with {server.process.returncode}:\n{server.output()}")
+        try:
+            urllib.request.urlopen(f"{server.url}/health", timeout=2, context=server.ssl_context).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not become healthy in time") from None
+            time.sleep(0.1)

@@ -1,4 +1,4 @@
-"""The skill as a web service: Flask, flask-ask-sdk's SkillAdapter, served by waitress.
+"""The skill as a web service: Flask, flask-ask-sdk's SkillAdapter, served by gunicorn (see server.py).
 
 Alexa POSTs a request envelope to ``/``; a load balancer asks ``GET /health``. Client
 errors are answered with 4xx and a short reason, never a 500 or a traceback: a body
