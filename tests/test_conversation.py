@@ -236,6 +236,8 @@ def test_unknown_body_site_gets_a_helpful_answer(talk: Conversation) -> None:
     assert heard.speech.startswith("I don't have information about that part of the body.")
     assert "bones, the lungs, the skin, or the brain" in heard.speech
     assert heard.speech.endswith(OFFER)
+    assert heard.card["title"] == "Ask your doctor or nurse"
+    assert "0808 800 4040" in heard.card["text"] and SOURCE in heard.card["text"]
 
 
 @pytest.mark.parametrize(

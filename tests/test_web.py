@@ -17,6 +17,7 @@ from skill.builder import create_skill
 from skill.devtools.envelopes import Session
 from skill.devtools.serving import free_port, running_server
 from skill.hosts import web
+from skill.hosts.web_common import is_loopback
 from skill.speech import plain_text
 from tests.conftest import OPEN_TIME
 
@@ -125,4 +126,4 @@ def test_dev_mode_refuses_to_bind_beyond_loopback() -> None:
     ],
 )
 def test_is_loopback(host: str, loopback: bool) -> None:
-    assert web.is_loopback(host) is loopback
+    assert is_loopback(host) is loopback

@@ -64,7 +64,12 @@ class RoutedTopicHandler(IntentHandler):
         if topic is None:
             # Something we have no page for ("the liver", "immunotherapy"): say so, say
             # what we can help with, and offer the nurses.
-            return turn.reply(Speech().say(turn.say(route.unknown)), closing="offer")
+            helpline = turn.knowledge.helpline
+            card = turn.card(
+                turn.say("unknown_card_title"),
+                turn.say("unknown_card", number=helpline.display, hours=helpline.hours_text),
+            )
+            return turn.reply(Speech().say(turn.say(route.unknown)), closing="offer", card=card)
         return turn.answer(topic)
 
 

@@ -61,6 +61,8 @@ KEYS: Mapping[str, frozenset[str]] = {
     "unknown_body_site": frozenset(),
     "error": frozenset(),
     "error_reprompt": frozenset(),
+    "unknown_card_title": frozenset(),
+    "unknown_card": frozenset({"hours", "number"}),
     "helpline_card_title": frozenset(),
     "helpline_card": frozenset({"hours", "number"}),
     "emergency_card_title": frozenset(),

@@ -15,14 +15,15 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from gunicorn.app.base import BaseApplication
+from skill.hosts.web_common import is_loopback
+from skill.opening_hours import utc_now
 
-from skill.builder import create_skill
-from skill.hosts import web
-from skill.hosts.verification import CertificateChains, load_trust_store, production_verifiers, utc_now
+if TYPE_CHECKING:  # the web stack is imported when serving, not for the command line's help
+    from flask import Flask
+
+    from skill.hosts.verification import CertificateChains
 
 log = logging.getLogger("skill.server")
 
@@ -56,20 +57,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-class _Gunicorn(BaseApplication):
+def run_gunicorn(app: Flask, options: dict[str, Any]) -> None:
     """gunicorn, configured in code, serving an application made before it forks."""
+    from gunicorn.app.base import BaseApplication
 
-    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
-        self._app = app
-        self._options = options
-        super().__init__()
+    class Application(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
 
-    def load_config(self) -> None:
-        for key, value in self._options.items():
-            self.cfg.set(key, value)
+        def load(self) -> Flask:
+            return app
 
-    def load(self) -> Flask:
-        return self._app
+    Application().run()
 
 
 def gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -100,7 +100,7 @@ def gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
 def check_arguments(args: argparse.Namespace) -> None:
     """Refuse to start with a configuration that would be unsafe or cannot work."""
     if args.dev:
-        if not web.is_loopback(args.host):
+        if not is_loopback(args.host):
             raise SystemExit(
                 f"--dev turns request verification off, so it binds to loopback only, not {args.host}"
             )
@@ -121,6 +121,10 @@ def make_app(
 ) -> Flask:
     """The application for these arguments; ``chains`` and ``clock`` are injectable
     so that tests can sign requests with their own certificate authority."""
+    from skill.builder import create_skill
+    from skill.hosts import web
+    from skill.hosts.verification import CertificateChains, load_trust_store, production_verifiers
+
     skill = create_skill()
     if args.dev:
         log.warning(
@@ -148,5 +152,5 @@ def main(
     print(f"Skill listening on {scheme}://{args.host}:{args.port}/ ({mode}).", flush=True)
     if args.dev:
         print("Try:  .venv/bin/python -m skill chat   (or POST an envelope, see README.md)", flush=True)
-    _Gunicorn(app, gunicorn_options(args)).run()
+    run_gunicorn(app, gunicorn_options(args))
     return 0

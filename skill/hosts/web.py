@@ -8,7 +8,6 @@ request that fails verification (400).
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 from collections.abc import Sequence
@@ -115,12 +114,3 @@ def create_app(
 
 def _quiet_sdk_verification_log(record: logging.LogRecord) -> bool:
     return record.getMessage() != "Request verification failed"
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
