@@ -46,3 +46,9 @@ def test_variants_are_all_used() -> None:
 
 def test_unknown_locale_falls_back_to_british_english() -> None:
     assert dialogue.load("fr-FR").locale == "en-GB"
+
+
+def test_request_locales_do_not_grow_the_cache() -> None:
+    for n in range(50):
+        dialogue.load(f"xx-{n}")
+    assert dialogue._load.cache_info().currsize <= len(dialogue._available())

@@ -29,7 +29,10 @@ def describe(handler_input: HandlerInput) -> str:
     if isinstance(intent, str):
         intent = ascii(intent[:64])  # model names in practice; bounded and printable anyway
     kind = getattr(request, "object_type", None) or type(request).__name__
-    return f"request={getattr(request, 'request_id', None)} type={kind} intent={intent}"
+    request_id = getattr(request, "request_id", None)
+    if isinstance(request_id, str):
+        request_id = ascii(request_id[:100])
+    return f"request={request_id} type={kind} intent={intent}"
 
 
 class TurnInterceptor(AbstractRequestInterceptor):

@@ -133,14 +133,26 @@ def parse(locale: str, data: Mapping[str, object]) -> Dialogue:
 
 
 @cache
-def load(locale: str = DEFAULT_LOCALE) -> Dialogue:
-    """The dialogue for ``locale``, falling back to the default locale."""
+def _available() -> frozenset[str]:
     folder = resources.files(__package__)
-    resource = folder.joinpath(f"{locale}.toml")
+    return frozenset(
+        entry.name.removesuffix(".toml") for entry in folder.iterdir() if entry.name.endswith(".toml")
+    )
+
+
+def load(locale: str = DEFAULT_LOCALE) -> Dialogue:
+    """The dialogue for ``locale``, falling back to the default locale.
+
+    Requests name their locale; only the locales we have are ever read or cached.
+    """
+    return _load(locale if locale in _available() else DEFAULT_LOCALE)
+
+
+@cache
+def _load(locale: str) -> Dialogue:
+    resource = resources.files(__package__).joinpath(f"{locale}.toml")
     if not resource.is_file():
-        if locale == DEFAULT_LOCALE:
-            raise DialogueError(f"no dialogue file for {DEFAULT_LOCALE}")
-        return load(DEFAULT_LOCALE)
+        raise DialogueError(f"no dialogue file for {locale}")
     try:
         data = tomllib.loads(resource.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:

@@ -154,7 +154,6 @@ class CertificateChains:
         self._max_entries = max_entries
         self._cache: OrderedDict[str, SigningCertificate] = OrderedDict()
         self._lock = threading.Lock()
-        self.fetches = 0
 
     def signing_certificate(self, url: str) -> x509.Certificate:
         now = self._clock()
@@ -172,7 +171,6 @@ class CertificateChains:
         return signing.certificate
 
     def _fetch_and_validate(self, url: str, now: datetime) -> SigningCertificate:
-        self.fetches += 1
         try:
             pem = self._fetch(url, self._timeout, self._max_bytes)
         except Exception as error:
