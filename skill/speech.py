@@ -19,6 +19,7 @@ NUMBER_RATE = "85%"
 MAX_BREAK_MS = 10_000
 MIN_RATE_PERCENT = 20
 _ALLOWED_TAGS = {"speak", "break", "prosody", "say-as", "p", "s"}
+_DIGIT_RUN = re.compile(r"(?<![\w.])(\d{3,})(?!\w|\.\d)")
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"}
 
 
@@ -34,9 +35,18 @@ class Speech:
     _parts: list[str] = field(default_factory=list)
 
     def say(self, *sentences: str) -> Speech:
+        """Sentences, escaped. A run of three or more digits is read digit by digit:
+        in this skill such numbers are phone numbers (999, NHS 111), never amounts,
+        and "nine hundred and ninety-nine" would be wrong in an emergency."""
         for sentence in sentences:
             if sentence:
-                self._parts.append(escape(sentence))
+                pieces = _DIGIT_RUN.split(sentence)
+                self._parts.append(
+                    "".join(
+                        f'<say-as interpret-as="digits">{piece}</say-as>' if index % 2 else escape(piece)
+                        for index, piece in enumerate(pieces)
+                    )
+                )
         return self
 
     def pause(self, milliseconds: int) -> Speech:

@@ -54,3 +54,13 @@ def test_validate_finds_what_alexa_would_refuse(ssml: str, problem: str) -> None
 def test_digits_only_take_digits() -> None:
     with pytest.raises(ValueError):
         Speech().digits("08O8")
+
+
+def test_emergency_numbers_are_read_digit_by_digit() -> None:
+    ssml = Speech().say("Call 999 now, or NHS 111. Open 9am to 5pm.").ssml()
+    assert ssml == (
+        '<speak>Call <say-as interpret-as="digits">999</say-as> now, or NHS '
+        '<say-as interpret-as="digits">111</say-as>. Open 9am to 5pm.</speak>'
+    )
+    assert validate(ssml) == []
+    assert plain_text(ssml) == "Call 999 now, or NHS 111. Open 9am to 5pm."
