@@ -90,6 +90,9 @@ def gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "secondary-breast-cancer-help",
+        # gunicorn's runtime control socket lives in $HOME and is shared by every
+        # instance there; this service does not use it.
+        "control_socket_disable": True,
     }
     if args.certfile:
         options["certfile"] = args.certfile
