@@ -178,6 +178,9 @@ def main() -> int:
             "--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads),
         ]  # fmt: skip
         with running_server(arguments, port=port, env={"SKILL_ID": SKILL_ID}) as server:
+            # Let every worker finish booting and answer once, so "before" is a settled server.
+            time.sleep(1.0)
+            burst(port, [Probe("GET", "/health", b"", {}, 200)], 4 * args.workers, 2 * args.workers)
             memory_before = server.memory_kib()
             print(
                 f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
