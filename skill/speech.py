@@ -23,6 +23,10 @@ _DIGIT_RUN = re.compile(r"(?<![\w.])(\d{3,})(?!\w|\.\d)")
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"}
 
 
+def _digits(digits: str) -> str:
+    return f'<say-as interpret-as="digits">{digits}</say-as>'
+
+
 def escape(text: str) -> str:
     """Text made safe to put inside SSML."""
     return "".join(_ESCAPES.get(char, char) for char in text)
@@ -43,8 +47,7 @@ class Speech:
                 pieces = _DIGIT_RUN.split(sentence)
                 self._parts.append(
                     "".join(
-                        f'<say-as interpret-as="digits">{piece}</say-as>' if index % 2 else escape(piece)
-                        for index, piece in enumerate(pieces)
+                        _digits(piece) if index % 2 else escape(piece) for index, piece in enumerate(pieces)
                     )
                 )
         return self
@@ -58,7 +61,7 @@ class Speech:
         """Digits read one by one: phone numbers are read that way, not as amounts."""
         if not digits.isdigit():
             raise ValueError("digits() takes digits only")
-        self._parts.append(f'<say-as interpret-as="digits">{digits}</say-as>')
+        self._parts.append(_digits(digits))
         return self
 
     def phone_number(self, groups: tuple[str, ...], *, slowly: bool) -> Speech:

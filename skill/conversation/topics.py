@@ -64,11 +64,7 @@ class RoutedTopicHandler(IntentHandler):
         if topic is None:
             # Something we have no page for ("the liver", "immunotherapy"): say so, say
             # what we can help with, and offer the nurses.
-            helpline = turn.knowledge.helpline
-            card = turn.card(
-                turn.say("unknown_card_title"),
-                turn.say("unknown_card", number=helpline.display, hours=helpline.hours_text),
-            )
+            card = turn.helpline_card("unknown_card_title", "unknown_card")
             return turn.reply(Speech().say(turn.say(route.unknown)), closing="offer", card=card)
         return turn.answer(topic)
 

@@ -113,11 +113,14 @@ class Turn:
             return self.say("when_tomorrow", opens=opens)
         return self.say("when_day", day=opening.strftime("%A"), opens=opens)
 
-    def helpline_card(self) -> StandardCard:
+    def helpline_card(
+        self, title_key: str = "helpline_card_title", text_key: str = "helpline_card"
+    ) -> StandardCard:
+        """A card with the nurse helpline's number and hours filled in."""
         helpline = self.knowledge.helpline
         return self.card(
-            self.say("helpline_card_title"),
-            self.say("helpline_card", number=helpline.display, hours=helpline.hours_text),
+            self.say(title_key),
+            self.say(text_key, number=helpline.display, hours=helpline.hours_text),
         )
 
 

@@ -42,6 +42,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from skill.hosts.sdk_compat import import_skill_adapter
+from skill.opening_hours import utc_now
 
 import_skill_adapter()  # makes the SDK importable where oscrypto cannot load (see there)
 from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException  # noqa: E402
@@ -67,10 +68,6 @@ class VerificationFailed(VerificationException):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 # --- The certificate URL -------------------------------------------------------------
