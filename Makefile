@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
 
-.PHONY: install run test lint check lambda bench clean
+.PHONY: install run test lint check lambda bench clean model
 
 install: $(VENV)/.installed
 
@@ -23,6 +23,11 @@ lint: install
 
 check: install
 	$(PY) -m skill check
+
+# Expand the grammar in interaction_models/grammar/ into interaction_models/en-GB.json
+# (the file the Alexa console and the ASK CLI take). A test fails if you forget.
+model: install
+	$(PY) -m skill.devtools.grammar
 
 # Everything: lint, types, the model and content check, then every test (the zip smoke
 # test needs build/lambda.zip, so the zip is built first).

@@ -1,0 +1,530 @@
+"""The interaction model's source: a compact grammar that ``make model`` expands into
+``interaction_models/en-GB.json``, the file the Alexa console and the ASK CLI take.
+
+Why a grammar: people ask the same thing in hundreds of ways ("can you tell me", "my
+mum's been told", "what can help with", "is there anything for"). Written out by hand,
+samples cannot keep up; written as a grammar, one reviewed line covers them, and a
+newcomer can read what the skill understands.
+
+The source lives in ``interaction_models/grammar/``:
+
+- ``model.toml``: the invocation name, the fallback sensitivity and the grammar files;
+- ``slot_types.toml``: custom slot types, their value ids and synonyms;
+- one ``<area>.grammar`` file per area (topics, helpline, safety, navigation) and
+  ``common.grammar`` for the phrases they share.
+
+A ``.grammar`` file holds definitions and intents::
+
+    # a comment
+    define LEAD:                      # a shared phrase: one alternative a line
+        can you tell me
+        I wanted to ask
+    define ABOUT = about | regarding  # or on one line, separated by |
+
+    intent SymptomIntent
+        slot symptom: SymptomType
+        [<LEAD>] what (can|might) help with {symptom}
+
+Inside a line: ``(a|b)`` is one of the alternatives, ``[a|b]`` is one of them or
+nothing, ``<NAME>`` is a definition, ``{slot}`` is a slot. Synonyms in
+``slot_types.toml`` may use the same notation.
+
+Expansion is deterministic: a line with few expansions is written out in full; a line
+with more is written out as a cover (every alternative at least once) plus a fixed
+pseudo-random selection, up to ``LINE_CAP`` (or the intent's ``cap``). The result is
+sorted. The build fails, naming what is wrong, when a sample breaks Alexa's rules, is
+in two intents, or the model exceeds Alexa's limits (below).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import sys
+import tomllib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MODELS = Path(__file__).resolve().parents[2] / "interaction_models"
+SOURCE = MODELS / "grammar"
+
+# --- Alexa's rules and limits -----------------------------------------------------
+# From the Alexa Skills Kit documentation: "Create the Interaction Model for Your
+# Skill" (its "Interaction model limits" table), "Create Intents, Utterances, and
+# Slots", "Create and Edit Custom Slot Types" and the rules for sample utterances.
+# Our own targets sit well inside Amazon's limits.
+
+#: Alexa: at most 250 intents in a skill's interaction model...
+MAX_INTENTS = 250
+#: ... and at most 350 intents and slot types together.
+MAX_INTENTS_AND_TYPES = 350
+#: Alexa: the whole interaction model may be at most 1.5 MB.
+MAX_MODEL_BYTES = 1_500_000
+#: Alexa: a slot value or synonym may be at most 140 characters.
+MAX_SLOT_VALUE_CHARACTERS = 140
+#: Alexa: at most 50,000 custom slot values (with synonyms) across the skill.
+MAX_SLOT_VALUES = 50_000
+#: Ours: a sample is something a person says in one breath.
+MAX_SAMPLE_CHARACTERS = 200
+#: Ours: keep the model quick to build in the console, and reviewable.
+TARGET_MAX_SAMPLES = 15_000
+#: Ours: how many samples one grammar line may produce (an intent may say otherwise).
+LINE_CAP = 20
+
+#: Alexa: samples hold letters, spaces, apostrophes (possessives and contractions),
+#: periods (after spelled-out letters, "n. h. s."), word-internal hyphens and {slot}
+#: references. Numbers are spelled out ("five", not "5"); other punctuation is refused.
+SAMPLE_CHARACTERS = re.compile(r"^[A-Za-z' .]+(-[A-Za-z' .]+)*$")
+SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
+
+
+class GrammarError(ValueError):
+    """The grammar is malformed, or the model it makes breaks Alexa's rules."""
+
+
+# --- The expression tree ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+
+
+@dataclass(frozen=True)
+class Seq:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Alt:
+    options: tuple[Seq, ...]
+    optional: bool
+
+
+Node = Word | Ref | Slot | Seq | Alt
+
+_TOKEN = re.compile(r"\s*(\(|\)|\[|\]|\||<\w+>|\{\w+\}|[^\s()\[\]|<>{}]+)")
+
+
+def _tokens(text: str, where: str) -> list[str]:
+    tokens: list[str] = []
+    position = 0
+    text = text.strip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if not match:
+            raise GrammarError(f"{where}: cannot read {text[position:]!r}")
+        tokens.append(match.group(1))
+        position = match.end()
+    return tokens
+
+
+def parse_expression(text: str, where: str = "grammar") -> Seq:
+    """Parse one line of the grammar notation into a tree."""
+    tokens = _tokens(text, where)
+    position = 0
+
+    def alternatives(closing: str | None) -> list[Seq]:
+        nonlocal position
+        options: list[Seq] = []
+        items: list[Node] = []
+        while position < len(tokens):
+            token = tokens[position]
+            position += 1
+            if token == "|":
+                options.append(Seq(tuple(items)))
+                items = []
+            elif token in (")", "]"):
+                if token != closing:
+                    raise GrammarError(f"{where}: unexpected {token!r} in {text!r}")
+                options.append(Seq(tuple(items)))
+                return options
+            elif token in ("(", "["):
+                inner = alternatives(")" if token == "(" else "]")
+                items.append(Alt(tuple(inner), optional=token == "["))
+            elif token.startswith("<"):
+                items.append(Ref(token[1:-1]))
+            elif token.startswith("{"):
+                items.append(Slot(token[1:-1]))
+            else:
+                items.append(Word(token))
+        if closing is not None:
+            raise GrammarError(f"{where}: {closing!r} missing in {text!r}")
+        options.append(Seq(tuple(items)))
+        return options
+
+    top = alternatives(None)
+    return top[0] if len(top) == 1 else Seq((Alt(tuple(top), optional=False),))
+
+
+class Expander:
+    """Expands expressions, resolving ``<NAME>`` references against definitions."""
+
+    def __init__(self, definitions: dict[str, Alt]) -> None:
+        self.definitions = definitions
+        self._counts: dict[str, int] = {}
+
+    def _definition(self, name: str) -> Alt:
+        try:
+            return self.definitions[name]
+        except KeyError:
+            raise GrammarError(f"<{name}> is not defined") from None
+
+    def count(self, node: Node, depth: int = 0) -> int:
+        """How many strings ``node`` expands to (before removing duplicates)."""
+        if depth > 50:
+            raise GrammarError("definitions refer to each other in a loop")
+        if isinstance(node, Word | Slot):
+            return 1
+        if isinstance(node, Ref):
+            if node.name not in self._counts:
+                self._counts[node.name] = self.count(self._definition(node.name), depth + 1)
+            return self._counts[node.name]
+        if isinstance(node, Seq):
+            total = 1
+            for item in node.items:
+                total *= self.count(item, depth + 1)
+            return total
+        return sum(self.count(option, depth + 1) for option in node.options) + int(node.optional)
+
+    def all(self, node: Node) -> Iterator[str]:
+        """Every expansion, in order."""
+        if isinstance(node, Word):
+            yield node.text
+        elif isinstance(node, Slot):
+            yield "{" + node.name + "}"
+        elif isinstance(node, Ref):
+            yield from self.all(self._definition(node.name))
+        elif isinstance(node, Alt):
+            if node.optional:
+                yield ""
+            for option in node.options:
+                yield from self.all(option)
+        else:
+            yield from self._product(node.items)
+
+    def _product(self, items: Sequence[Node]) -> Iterator[str]:
+        if not items:
+            yield ""
+            return
+        for head in self.all(items[0]):
+            for tail in self._product(items[1:]):
+                yield f"{head} {tail}"
+
+    def widest(self, node: Node, depth: int = 0) -> int:
+        """The most alternatives any one choice in ``node`` offers."""
+        if depth > 50 or isinstance(node, Word | Slot):
+            return 1
+        if isinstance(node, Ref):
+            return self.widest(self._definition(node.name), depth + 1)
+        if isinstance(node, Seq):
+            return max((self.widest(item, depth + 1) for item in node.items), default=1)
+        own = len(node.options) + int(node.optional)
+        return max(own, *(self.widest(option, depth + 1) for option in node.options))
+
+    def pick(self, node: Node, choose: Any) -> str:
+        """One expansion; ``choose(n)`` picks which of n alternatives."""
+        if isinstance(node, Word):
+            return node.text
+        if isinstance(node, Slot):
+            return "{" + node.name + "}"
+        if isinstance(node, Ref):
+            return self.pick(self._definition(node.name), choose)
+        if isinstance(node, Alt):
+            count = len(node.options) + int(node.optional)
+            index = choose(count)
+            if node.optional:
+                if index == 0:
+                    return ""
+                index -= 1
+            return self.pick(node.options[index], choose)
+        return " ".join(self.pick(item, choose) for item in node.items)
+
+    def expand(self, node: Seq, cap: int, seed: str) -> list[str]:
+        """At most ``cap`` distinct expansions of ``node``: all of them when there are
+        few; otherwise a cover (each alternative at least once) and a fixed random
+        selection, the same on every run."""
+        total = self.count(node)
+        if total <= cap:
+            return _unique(tidy(text) for text in self.all(node))
+        found: list[str] = []
+        seen: set[str] = set()
+
+        def add(text: str) -> None:
+            text = tidy(text)
+            if text not in seen:
+                seen.add(text)
+                found.append(text)
+
+        for turn in range(min(cap, self.widest(node))):  # the cover: the turn-th alternative everywhere
+            add(self.pick(node, lambda n, turn=turn: turn % n))
+        rng = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
+        tries = 0
+        while len(found) < cap and tries < cap * 20:
+            add(self.pick(node, rng.randrange))
+            tries += 1
+        return found
+
+
+def tidy(text: str) -> str:
+    """Single spaces; a word written as ``'s`` or ``'ve`` joins the word before it."""
+    return re.sub(r" (?='(?:s|ve|re|d|ll|m)\b)", "", " ".join(text.split()))
+
+
+def _unique(texts: Iterator[str]) -> list[str]:
+    return list(dict.fromkeys(texts))
+
+
+# --- Files ------------------------------------------------------------------------
+
+
+@dataclass
+class IntentSource:
+    name: str
+    where: str
+    slots: dict[str, str] = field(default_factory=dict)
+    cap: int = LINE_CAP
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (where, text)
+
+
+@dataclass
+class Grammar:
+    definitions: dict[str, Alt]
+    intents: dict[str, IntentSource]
+
+
+def _alternatives(lines: Sequence[str], where: str) -> Alt:
+    options: list[Seq] = []
+    for line in lines:
+        options.append(parse_expression(line, where))
+    return Alt(tuple(options), optional=False)
+
+
+def parse_grammar_files(files: dict[str, str]) -> Grammar:
+    """Parse ``{file name: text}`` into definitions and intents."""
+    definitions: dict[str, Alt] = {}
+    intents: dict[str, IntentSource] = {}
+    for file_name, text in files.items():
+        current_define: tuple[str, list[str], str] | None = None
+        current_intent: IntentSource | None = None
+
+        def close_define() -> None:
+            nonlocal current_define
+            if current_define is not None:
+                name, lines, where = current_define
+                if not lines:
+                    raise GrammarError(f"{where}: definition {name} has no alternatives")
+                definitions[name] = _alternatives(lines, where)
+                current_define = None
+
+        for number, raw in enumerate(text.splitlines(), start=1):
+            where = f"{file_name}:{number}"
+            line = raw.split("#", 1)[0].rstrip()
+            if not line.strip():
+                continue
+            indented = line[0].isspace()
+            content = line.strip()
+            if not indented:
+                close_define()
+                current_intent = None
+                if content.startswith("define "):
+                    match = re.fullmatch(r"define (\w+)\s*(:|=)\s*(.*)", content)
+                    if not match:
+                        raise GrammarError(f"{where}: expected 'define NAME:' or 'define NAME = a | b'")
+                    name = match.group(1)
+                    if name in definitions:
+                        raise GrammarError(f"{where}: {name} is defined twice")
+                    if match.group(2) == "=":
+                        definitions[name] = _alternatives([match.group(3)], where)
+                    else:
+                        current_define = (name, [], where)
+                elif content.startswith("intent "):
+                    name = content.split(None, 1)[1].strip()
+                    if name in intents:
+                        raise GrammarError(f"{where}: intent {name} is defined twice")
+                    current_intent = intents[name] = IntentSource(name, where)
+                else:
+                    raise GrammarError(f"{where}: expected 'define' or 'intent', got {content!r}")
+                continue
+            if current_define is not None:
+                current_define[1].append(content)
+            elif current_intent is not None:
+                slot = re.fullmatch(r"slot (\w+)\s*:\s*([\w.]+)", content)
+                cap = re.fullmatch(r"cap (\d+)", content)
+                if slot:
+                    current_intent.slots[slot.group(1)] = slot.group(2)
+                elif cap:
+                    current_intent.cap = int(cap.group(1))
+                else:
+                    current_intent.lines.append((where, content))
+            else:
+                raise GrammarError(f"{where}: an indented line belongs under 'define' or 'intent'")
+        close_define()
+    return Grammar(definitions, intents)
+
+
+def build_types(data: dict[str, Any], expander: Expander) -> list[dict[str, Any]]:
+    """Custom slot types from ``slot_types.toml``: ``[TypeName.value_id]`` tables with
+    ``name`` and ``synonyms`` (synonyms may use the grammar notation)."""
+    types: list[dict[str, Any]] = []
+    spoken_owner: dict[tuple[str, str], str] = {}
+    for type_name in sorted(data):
+        values = []
+        for value_id, table in data[type_name].items():
+            where = f"slot_types.toml [{type_name}.{value_id}]"
+            name = table.get("name")
+            if not isinstance(name, str) or not name:
+                raise GrammarError(f"{where}: needs a name")
+            synonyms: list[str] = []
+            for text in table.get("synonyms", []):
+                synonyms += [tidy(s) for s in expander.all(parse_expression(text, where))]
+            synonyms = [s for s in _unique(iter(synonyms)) if s and s.lower() != name.lower()]
+            for spoken in (name, *synonyms):
+                if len(spoken) > MAX_SLOT_VALUE_CHARACTERS:
+                    raise GrammarError(f"{where}: {spoken!r} is over {MAX_SLOT_VALUE_CHARACTERS} characters")
+                if not SAMPLE_CHARACTERS.match(spoken):
+                    raise GrammarError(f"{where}: {spoken!r} has characters Alexa refuses")
+                key = (type_name, spoken.lower())
+                if key in spoken_owner and spoken_owner[key] != value_id:
+                    raise GrammarError(
+                        f"{type_name}: {spoken!r} is a synonym of both {spoken_owner[key]} and {value_id}"
+                    )
+                spoken_owner[key] = value_id
+            value: dict[str, Any] = {"id": value_id, "name": {"value": name}}
+            if synonyms:
+                value["name"]["synonyms"] = sorted(synonyms)
+            values.append(value)
+        types.append({"name": type_name, "values": sorted(values, key=lambda v: v["id"])})
+    return types
+
+
+def check_sample(sample: str, intent: IntentSource, invocation: str, where: str) -> None:
+    text = SLOT_REFERENCE.sub("", sample)
+    if not SAMPLE_CHARACTERS.match(text) and text.strip():
+        raise GrammarError(f"{where}: {intent.name} sample {sample!r} has characters Alexa refuses")
+    if len(sample) > MAX_SAMPLE_CHARACTERS:
+        raise GrammarError(f"{where}: {intent.name} sample {sample!r} is over {MAX_SAMPLE_CHARACTERS} characters")
+    refs = SLOT_REFERENCE.findall(sample)
+    for ref in refs:
+        if ref not in intent.slots:
+            raise GrammarError(f"{where}: {intent.name} sample {sample!r} uses undeclared slot {{{ref}}}")
+    if len(refs) != len(set(refs)):
+        raise GrammarError(f"{where}: {intent.name} sample {sample!r} uses a slot twice")
+    if invocation in sample.lower():
+        raise GrammarError(f"{where}: {intent.name} sample {sample!r} contains the invocation name")
+
+
+def build(source: Path = SOURCE) -> dict[str, Any]:
+    """The interaction model, as the JSON object the Alexa console takes."""
+    settings = tomllib.loads((source / "model.toml").read_text(encoding="utf-8"))
+    invocation: str = settings["invocation_name"]
+    files = {
+        f"{name}.grammar": (source / f"{name}.grammar").read_text(encoding="utf-8")
+        for name in settings["grammar_files"]
+    }
+    grammar = parse_grammar_files(files)
+    expander = Expander(grammar.definitions)
+    slot_data = tomllib.loads((source / "slot_types.toml").read_text(encoding="utf-8"))
+    types = build_types(slot_data, expander)
+    type_names = {slot_type["name"] for slot_type in types}
+
+    owner: dict[str, tuple[str, str]] = {}
+    intents: list[dict[str, Any]] = []
+    for name in sorted(grammar.intents):
+        intent = grammar.intents[name]
+        if not name.startswith("AMAZON.") and not intent.lines:
+            raise GrammarError(f"{intent.where}: intent {name} has no samples")
+        for slot_name, slot_type in intent.slots.items():
+            if slot_type not in type_names and not slot_type.startswith("AMAZON."):
+                raise GrammarError(f"{intent.where}: {name}.{slot_name} has undefined type {slot_type}")
+        samples: list[str] = []
+        for where, text in intent.lines:
+            for sample in expander.expand(parse_expression(text, where), intent.cap, f"{name}|{text}"):
+                if not sample:
+                    continue
+                check_sample(sample, intent, invocation, where)
+                key = sample.lower()
+                if key in owner and owner[key][0] != name:
+                    other, other_where = owner[key]
+                    raise GrammarError(
+                        f"sample {sample!r} is in both {other} ({other_where}) and {name} ({where})"
+                    )
+                if key not in owner:
+                    owner[key] = (name, where)
+                    samples.append(sample)
+        used = {ref for sample in samples for ref in SLOT_REFERENCE.findall(sample)}
+        for slot_name in intent.slots:
+            if slot_name not in used:
+                raise GrammarError(f"{intent.where}: slot {name}.{slot_name} is in no sample")
+        entry: dict[str, Any] = {"name": name}
+        if intent.slots:
+            entry["slots"] = [{"name": s, "type": t} for s, t in intent.slots.items()]
+        entry["samples"] = sorted(samples, key=str.lower)
+        intents.append(entry)
+
+    total_samples = sum(len(intent["samples"]) for intent in intents)
+    total_values = sum(
+        1 + len(value["name"].get("synonyms", [])) for slot_type in types for value in slot_type["values"]
+    )
+    if len(intents) > MAX_INTENTS:
+        raise GrammarError(f"{len(intents)} intents: Alexa allows at most {MAX_INTENTS}")
+    if total_values > MAX_SLOT_VALUES:
+        raise GrammarError(f"{total_values} slot values: Alexa allows at most {MAX_SLOT_VALUES}")
+    if len(intents) + len(types) > MAX_INTENTS_AND_TYPES:
+        raise GrammarError(f"intents and slot types: Alexa allows at most {MAX_INTENTS_AND_TYPES} together")
+    if total_samples > TARGET_MAX_SAMPLES:
+        raise GrammarError(f"{total_samples} samples: over our target of {TARGET_MAX_SAMPLES}")
+    language_model: dict[str, Any] = {"invocationName": invocation, "intents": intents, "types": types}
+    if "fallback_sensitivity" in settings:
+        language_model["modelConfiguration"] = {
+            "fallbackIntentSensitivity": {"level": settings["fallback_sensitivity"]}
+        }
+    model = {"interactionModel": {"languageModel": language_model}}
+    size = len(render(model).encode("utf-8"))
+    if size > MAX_MODEL_BYTES:
+        raise GrammarError(f"the model is {size} bytes: Alexa allows at most {MAX_MODEL_BYTES}")
+    return model
+
+
+def render(model: dict[str, Any]) -> str:
+    """The model as the bytes written to ``en-GB.json``: stable across runs."""
+    return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m skill.devtools.grammar [--check]``: write (or check) en-GB.json."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    target = MODELS / "en-GB.json"
+    try:
+        text = render(build())
+    except GrammarError as error:
+        print(f"model: {error}", file=sys.stderr)
+        return 1
+    if "--check" in args:
+        if target.read_text(encoding="utf-8") != text:
+            print("model: interaction_models/en-GB.json is stale: run `make model`", file=sys.stderr)
+            return 1
+        return 0
+    target.write_text(text, encoding="utf-8")
+    model = json.loads(text)["interactionModel"]["languageModel"]
+    samples = sum(len(intent.get("samples", [])) for intent in model["intents"])
+    print(f"wrote {target.relative_to(MODELS.parent)}: {len(model['intents'])} intents, {samples} samples")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

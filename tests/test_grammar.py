@@ -1,0 +1,138 @@
+"""The model source: the grammar expands into the interaction model Alexa takes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from skill.devtools import grammar
+from skill.devtools.grammar import Expander, GrammarError, parse_expression, parse_grammar_files
+
+
+def _build(tmp_path: Path, grammar_text: str, types: str = "", **settings: str) -> dict:
+    (tmp_path / "model.toml").write_text(
+        'invocation_name = "secondary breast cancer help"\ngrammar_files = ["main"]\n'
+        + "".join(f'{key} = "{value}"\n' for key, value in settings.items()),
+        encoding="utf-8",
+    )
+    (tmp_path / "main.grammar").write_text(grammar_text, encoding="utf-8")
+    (tmp_path / "slot_types.toml").write_text(types, encoding="utf-8")
+    return grammar.build(tmp_path)
+
+
+def _samples(model: dict, intent: str) -> list[str]:
+    intents = model["interactionModel"]["languageModel"]["intents"]
+    return next(entry["samples"] for entry in intents if entry["name"] == intent)
+
+
+def test_the_json_is_the_grammar_expanded_byte_for_byte() -> None:
+    """`make model` has been run: a stale en-GB.json fails here."""
+    on_disk = (grammar.MODELS / "en-GB.json").read_text(encoding="utf-8")
+    assert grammar.render(grammar.build()) == on_disk, "interaction_models/en-GB.json is stale: run `make model`"
+
+
+def test_expansion_is_deterministic() -> None:
+    assert grammar.render(grammar.build()) == grammar.render(grammar.build())
+
+
+def test_alternatives_optional_words_and_definitions_expand() -> None:
+    parsed = parse_grammar_files({"a.grammar": "define WHO = I | my mum\n"})
+    expander = Expander(parsed.definitions)
+    texts = expander.expand(parse_expression("[so] <WHO> (feel|felt) sick"), cap=100, seed="x")
+    assert sorted(texts) == sorted(
+        f"{lead}{who} {verb} sick".strip()
+        for lead in ("", "so ")
+        for who in ("I", "my mum")
+        for verb in ("feel", "felt")
+    )
+
+
+def test_a_large_line_is_capped_and_still_covers_every_alternative() -> None:
+    options = " | ".join(f"word{chr(97 + i)}" for i in range(20))
+    parsed = parse_grammar_files({"a.grammar": f"define A = {options}\ndefine B = {options}\n"})
+    expander = Expander(parsed.definitions)
+    texts = expander.expand(parse_expression("<A> and <B>"), cap=30, seed="line")
+    assert len(texts) == 30
+    assert {text.split()[0] for text in texts} == {f"word{chr(97 + i)}" for i in range(20)}
+    assert texts == expander.expand(parse_expression("<A> and <B>"), cap=30, seed="line")
+
+
+def test_contractions_join_the_word_before() -> None:
+    assert grammar.tidy("my husband 's  taken") == "my husband's taken"
+
+
+def test_a_model_is_built_with_slots_types_and_synonyms(tmp_path: Path) -> None:
+    model = _build(
+        tmp_path,
+        "intent SymptomIntent\n    slot symptom: SymptomType\n    what helps {symptom}\n",
+        '[SymptomType.sickness]\nname = "sickness"\nsynonyms = ["(feeling|being) sick"]\n',
+        fallback_sensitivity="MEDIUM",
+    )
+    language_model = model["interactionModel"]["languageModel"]
+    assert language_model["intents"] == [
+        {
+            "name": "SymptomIntent",
+            "slots": [{"name": "symptom", "type": "SymptomType"}],
+            "samples": ["what helps {symptom}"],
+        }
+    ]
+    assert language_model["types"][0]["values"] == [
+        {"id": "sickness", "name": {"value": "sickness", "synonyms": ["being sick", "feeling sick"]}}
+    ]
+    assert language_model["modelConfiguration"] == {"fallbackIntentSensitivity": {"level": "MEDIUM"}}
+
+
+def test_a_sample_in_two_intents_is_an_error_naming_both(tmp_path: Path) -> None:
+    with pytest.raises(GrammarError, match=r"'what now'.*OneIntent.*TwoIntent"):
+        _build(tmp_path, "intent OneIntent\n    what now\nintent TwoIntent\n    (what now|so)\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("call 999", "characters Alexa refuses"),
+        ("what's this?", "characters Alexa refuses"),
+        ("ask secondary breast cancer help about it", "invocation name"),
+        ("tell me about {treatment}", "undeclared slot"),
+    ],
+)
+def test_samples_follow_alexas_rules(tmp_path: Path, line: str, problem: str) -> None:
+    with pytest.raises(GrammarError, match=problem):
+        _build(tmp_path, f"intent OneIntent\n    {line}\n")
+
+
+def test_a_slot_used_twice_in_a_sample_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(GrammarError, match="uses a slot twice"):
+        _build(
+            tmp_path,
+            "intent OneIntent\n    slot x: XType\n    {x} or {x}\n",
+            '[XType.a]\nname = "a"\n',
+        )
+
+
+def test_a_synonym_of_two_values_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(GrammarError, match="synonym of both"):
+        _build(
+            tmp_path,
+            "intent OneIntent\n    slot x: XType\n    about {x}\n",
+            '[XType.a]\nname = "a"\nsynonyms = ["same"]\n[XType.b]\nname = "b"\nsynonyms = ["same"]\n',
+        )
+
+
+def test_the_model_stays_within_our_sample_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(grammar, "TARGET_MAX_SAMPLES", 3)
+    with pytest.raises(GrammarError, match="over our target"):
+        _build(tmp_path, "intent OneIntent\n    (a|b|c|d) thing\n")
+
+
+def test_the_real_model_is_within_alexas_limits() -> None:
+    model = grammar.build()
+    language_model = model["interactionModel"]["languageModel"]
+    assert len(grammar.render(model).encode()) <= grammar.MAX_MODEL_BYTES
+    assert len(language_model["intents"]) <= grammar.MAX_INTENTS
+    for intent in language_model["intents"]:
+        for sample in intent["samples"]:
+            assert len(sample) <= grammar.MAX_SAMPLE_CHARACTERS
+    assert json.loads(grammar.render(model)) == model
