@@ -30,7 +30,8 @@ def _samples(model: dict, intent: str) -> list[str]:
 def test_the_json_is_the_grammar_expanded_byte_for_byte() -> None:
     """`make model` has been run: a stale en-GB.json fails here."""
     on_disk = (grammar.MODELS / "en-GB.json").read_text(encoding="utf-8")
-    assert grammar.render(grammar.build()) == on_disk, "interaction_models/en-GB.json is stale: run `make model`"
+    stale = "interaction_models/en-GB.json is stale: run `make model`"
+    assert grammar.render(grammar.build()) == on_disk, stale
 
 
 def test_expansion_is_deterministic() -> None:

@@ -417,7 +417,9 @@ def check_sample(sample: str, intent: IntentSource, invocation: str, where: str)
     if not SAMPLE_CHARACTERS.match(text) and text.strip():
         raise GrammarError(f"{where}: {intent.name} sample {sample!r} has characters Alexa refuses")
     if len(sample) > MAX_SAMPLE_CHARACTERS:
-        raise GrammarError(f"{where}: {intent.name} sample {sample!r} is over {MAX_SAMPLE_CHARACTERS} characters")
+        raise GrammarError(
+            f"{where}: {intent.name} sample {sample!r} is over {MAX_SAMPLE_CHARACTERS} characters"
+        )
     refs = SLOT_REFERENCE.findall(sample)
     for ref in refs:
         if ref not in intent.slots:
