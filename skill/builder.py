@@ -25,7 +25,7 @@ from skill.conversation.interceptors import (
     ResponseLogInterceptor,
     TurnInterceptor,
 )
-from skill.opening_hours import utc_now
+from skill.clock import utc_now
 
 
 def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]:

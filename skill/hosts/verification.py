@@ -42,7 +42,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from skill.hosts.sdk_compat import import_skill_adapter
-from skill.opening_hours import utc_now
+from skill.clock import utc_now
 
 import_skill_adapter()  # makes the SDK importable where oscrypto cannot load (see there)
 from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException  # noqa: E402
