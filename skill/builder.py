@@ -16,6 +16,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
 
 from skill import dialogue, knowledge
+from skill.clock import utc_now
 from skill.conversation import helpline, navigation, safety, topics
 from skill.conversation.base import IntentHandler
 from skill.conversation.errors import CatchAllExceptionHandler
@@ -25,7 +26,6 @@ from skill.conversation.interceptors import (
     ResponseLogInterceptor,
     TurnInterceptor,
 )
-from skill.clock import utc_now
 
 
 def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]:
