@@ -30,11 +30,15 @@ from skill.conversation.interceptors import (
 
 def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]:
     return [
+        # Safety before anything else that might match: a crisis first of all, then
+        # urgent words in any slot of any intent, then emergencies.
+        safety.CrisisHandler(),
+        safety.SlotSafetyNetHandler(known.safety),
         navigation.LaunchHandler(),
-        # Safety before anything else that might match.
         safety.EmergencyHandler(),
         topics.TopicHandler(known),
         topics.RoutedTopicHandler(known),
+        topics.BeyondPageHandler(),
         topics.TellMeMoreHandler(),
         helpline.HelplineHandler(),
         helpline.HelplineHoursHandler(),
@@ -46,6 +50,7 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         navigation.SpeakSlowerHandler(),
         navigation.SpeakNormallyHandler(),
         navigation.StopHandler(),
+        navigation.GoodbyeHandler(),
         navigation.FallbackHandler(),
         navigation.SessionEndedHandler(),
     ]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from skill import knowledge
+from skill import dialogue, knowledge
 from skill.devtools.envelopes import slot_json
 from skill.speech import validate
 from tests.conftest import CLOSED_TIME, OPEN_TIME, Conversation
@@ -19,6 +19,13 @@ OFFER = "Would you like the number for the Cancer Research UK nurses?"
 WHAT_ELSE = "What else would you like to know?"
 DISCLAIMER = "not a substitute for advice from your own doctor or nurse"
 SOURCE = "Source: Cancer Research UK"
+WORDS = dialogue.load()
+
+
+def said(key: str) -> str:
+    """The one phrasing of a dialogue key (for keys with a single phrasing)."""
+    (text,) = WORDS.phrasings(key)
+    return text
 
 
 def fixture(name: str) -> dict:
@@ -56,7 +63,7 @@ def test_yes_after_offer_reads_number_twice_in_groups_with_hours(talk: Conversat
 def test_no_to_offer_keeps_conversation_open_then_no_says_goodbye(talk: Conversation) -> None:
     talk.say("tell me about radiotherapy")
     heard = talk.say("no thanks")
-    assert heard.speech in {f"All right. {WHAT_ELSE}", f"Okay. {WHAT_ELSE}"}
+    assert heard.speech == f"{said('no_to_offer_first')} {WHAT_ELSE}"
     assert not heard.ends_session and heard.reprompt
     heard = talk.say("no")
     assert "Goodbye" in heard.speech
@@ -211,8 +218,10 @@ def test_help_lists_what_can_be_asked(talk: Conversation) -> None:
 
 def test_fallback_says_what_the_skill_can_help_with(talk: Conversation) -> None:
     heard = talk.say("what's the weather like")
-    assert heard.speech.startswith("Sorry, I can't help with that.")
-    assert "chemotherapy" in heard.speech
+    assert heard.speech.startswith(said("fallback"))
+    assert "chemotherapy" in heard.speech and "Cancer Research UK nurses" in heard.speech
+    assert "Sorry" not in heard.speech  # warm, never "Sorry, I can't help with that"
+    assert said("urgent_help") in heard.speech  # and one line on urgent help
     assert not heard.ends_session
 
 
@@ -233,8 +242,8 @@ def test_session_ended_request_gets_an_empty_response(talk: Conversation) -> Non
 
 def test_unknown_body_site_gets_a_helpful_answer(talk: Conversation) -> None:
     heard = talk.send(fixture("spread_no_match.json"))
-    assert heard.speech.startswith("I don't have information about that part of the body.")
-    assert "bones, the lungs, the skin, or the brain" in heard.speech
+    assert heard.speech.startswith(said("unknown_body_site"))
+    assert "lungs" not in heard.speech  # the page never names the lungs as a place of spread
     assert heard.speech.endswith(OFFER)
     assert heard.card["title"] == "Ask your doctor or nurse"
     assert "0808 800 4040" in heard.card["text"] and SOURCE in heard.card["text"]
@@ -243,20 +252,16 @@ def test_unknown_body_site_gets_a_helpful_answer(talk: Conversation) -> None:
 @pytest.mark.parametrize(
     ("intent", "slot", "slot_type", "expected"),
     [
-        (
-            "TreatmentInfoIntent",
-            "treatment",
-            "TreatmentType",
-            "I don't have information about that treatment.",
-        ),
-        ("SymptomIntent", "symptom", "SymptomType", "I don't have information about that symptom."),
+        ("TreatmentInfoIntent", "treatment", "TreatmentType", "unknown_treatment"),
+        ("SymptomIntent", "symptom", "SymptomType", "unknown_symptom"),
     ],
 )
 def test_unknown_slot_values_get_a_helpful_answer(
     talk: Conversation, intent: str, slot: str, slot_type: str, expected: str
 ) -> None:
     heard = talk.intent(intent, {slot: slot_json(slot, "immunotherapy", slot_type, None, None)})
-    assert heard.speech.startswith(expected)
+    assert heard.speech.startswith(said(expected))
+    assert heard.speech.endswith(OFFER)
     assert not heard.ends_session
 
 
