@@ -100,10 +100,10 @@ class HelplineHoursHandler(IntentHandler):
             return self.day(turn, tomorrow, turn.say("day_tomorrow"), turn.say("asked_tomorrow"))
         if asked in WEEKDAYS:
             day = opening_hours.next_weekday(today, WEEKDAYS[asked])
-            if day == today:
+            if day == today and opening_hours.day_hours(turn.knowledge.helpline, day).open:
                 if not self._closed_for_today(turn):
                     return self.today(turn)
-                day += timedelta(days=7)
+                day += timedelta(days=7)  # "on Monday", late on a Monday: next week's
             name = day.strftime("%A")
             return self.day(turn, day, turn.say("day_on", day=name), turn.say("asked_weekday", day=name))
         return self.now(turn)
