@@ -7,6 +7,7 @@ from the dialogue by key, so rewording an answer breaks no test here.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import pytest
 
@@ -135,9 +136,8 @@ def test_the_safety_net_covers_every_intent_and_resolved_values_too(talk: Conver
 
 
 def test_ordinary_symptoms_are_not_caught_by_the_safety_net(talk: Conversation) -> None:
-    heard = talk.intent(
-        "SymptomIntent", {"symptom": slot_json("symptom", "bone pain", "SymptomType", "bone_pain", "bone pain")}
-    )
+    bone_pain = slot_json("symptom", "bone pain", "SymptomType", "bone_pain", "bone pain")
+    heard = talk.intent("SymptomIntent", {"symptom": bone_pain})
     assert heard.speech.startswith(knowledge.load().topics["bone_pain"].speech)
 
 
@@ -187,7 +187,7 @@ def content() -> dict:
         (lambda s: s["emergency"].append("suicidal"), "listed twice"),
     ],
 )
-def test_broken_safety_phrases_fail_at_load(change, problem: str) -> None:  # type: ignore[no-untyped-def]
+def test_broken_safety_phrases_fail_at_load(change: Callable[[dict], object], problem: str) -> None:
     data = content()
     change(data["safety"])
     with pytest.raises(ContentError, match=problem):
