@@ -19,6 +19,10 @@ from zoneinfo import ZoneInfo
 from skill.bank_holidays import BankHoliday, bank_holiday
 from skill.knowledge import Helpline
 
+#: How far ahead to look for the next opening day past bank holidays (Christmas to New
+#: Year is the longest run, under a fortnight).
+_LOOK_AHEAD_DAYS = 14
+
 #: Looks up the bank holiday on a UK date, if any: injectable for tests.
 HolidayLookup = Callable[[date], BankHoliday | None]
 
@@ -74,9 +78,16 @@ def status(helpline: Helpline, now: datetime, holiday: HolidayLookup = bank_holi
     if here.time() >= helpline.opens:
         day += timedelta(days=1)
     skipped = False
-    while not (hours := day_hours(helpline, day, holiday)).open:
+    for _ in range(_LOOK_AHEAD_DAYS):
+        hours = day_hours(helpline, day, holiday)
+        if hours.open:
+            break
         skipped = skipped or hours.holiday is not None
         day += timedelta(days=1)
+    else:  # a run of holidays no calendar has: fall back to the usual days, as a "may"
+        day = here.date() + timedelta(days=1)
+        while day.isoweekday() not in helpline.open_days:
+            day += timedelta(days=1)
     opening = datetime.combine(day, helpline.opens, tzinfo=ZoneInfo(helpline.timezone))
     return LineStatus(
         open_now=False,
