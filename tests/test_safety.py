@@ -7,11 +7,13 @@ from the dialogue by key, so rewording an answer breaks no test here.
 from __future__ import annotations
 
 import logging
+import tomllib
 from collections.abc import Callable
+from importlib import resources
 
 import pytest
 
-from skill import dialogue, knowledge
+from skill import builder, dialogue, knowledge
 from skill.devtools.envelopes import slot_json
 from skill.knowledge import ContentError
 from tests.conftest import Conversation
@@ -54,8 +56,6 @@ def test_crisis_about_someone_else_gets_the_same_calm_answer(talk: Conversation)
 
 
 def test_crisis_is_checked_before_every_other_handler() -> None:
-    from skill import builder
-
     handlers = builder.request_handlers(knowledge.load())
     assert type(handlers[0]).__name__ == "CrisisHandler"
     assert type(handlers[1]).__name__ == "SlotSafetyNetHandler"
@@ -173,9 +173,6 @@ def test_safety_words_match_whole_normalised_words(text: str, urgency: str | Non
 
 
 def content() -> dict:
-    import tomllib
-    from importlib import resources
-
     return tomllib.loads(resources.files("skill.knowledge").joinpath("topics.toml").read_text())
 
 
