@@ -5,7 +5,9 @@ Where things live:
   knowledge/     the page's facts as topics (topics.toml), loaded and checked once
   dialogue/      every other sentence the skill says, by key (en-GB.toml)
   speech.py      SSML building and escaping, and the SSML rules
-  opening_hours.py  is the nurse line open now, in UK time
+  clock.py       the time now (injectable)
+  bank_holidays.py  UK bank holidays, all four nations
+  opening_hours.py  is the nurse line open now, or on a day, in UK time
   conversation/  request handlers by area, interceptors, the error handler
   builder.py     the one skill every host serves
   hosts/         AWS Lambda and the web service (with request verification)

@@ -16,6 +16,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
 
 from skill import dialogue, knowledge
+from skill.clock import utc_now
 from skill.conversation import helpline, navigation, safety, topics
 from skill.conversation.base import IntentHandler
 from skill.conversation.errors import CatchAllExceptionHandler
@@ -25,16 +26,19 @@ from skill.conversation.interceptors import (
     ResponseLogInterceptor,
     TurnInterceptor,
 )
-from skill.opening_hours import utc_now
 
 
 def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]:
     return [
+        # Safety before anything else that might match: a crisis first of all, then
+        # urgent words in any slot of any intent, then emergencies.
+        safety.CrisisHandler(),
+        safety.SlotSafetyNetHandler(known.safety),
         navigation.LaunchHandler(),
-        # Safety before anything else that might match.
         safety.EmergencyHandler(),
         topics.TopicHandler(known),
         topics.RoutedTopicHandler(known),
+        topics.BeyondPageHandler(),
         topics.TellMeMoreHandler(),
         helpline.HelplineHandler(),
         helpline.HelplineHoursHandler(),
@@ -46,6 +50,7 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         navigation.SpeakSlowerHandler(),
         navigation.SpeakNormallyHandler(),
         navigation.StopHandler(),
+        navigation.GoodbyeHandler(),
         navigation.FallbackHandler(),
         navigation.SessionEndedHandler(),
     ]

@@ -1,17 +1,30 @@
-"""Is the nurse helpline open now, and when does it next open? In UK time.
+"""Is the nurse helpline open now, or on a given day, and when does it next open? In UK time.
 
-The helpline's hours are UK local time, so the answer is worked out in Europe/London,
-which is right across the clock changes in March and October. The time zone database
-comes from the system or, where there is none (AWS Lambda), from the ``tzdata`` package.
+The helpline's hours are UK local time, so every answer is worked out in Europe/London,
+which is right across the clock changes in March and October, and just after midnight
+in summer, when UTC is still on the day before. The time zone database comes from the
+system or, where there is none (AWS Lambda), from the ``tzdata`` package.
+
+On a UK bank holiday the line *may* be closed: it is then never reported as open, and
+a next opening that passes over one is marked, so that the skill can say "may".
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from skill.bank_holidays import BankHoliday, bank_holiday
 from skill.knowledge import Helpline
+
+#: How far ahead to look for the next opening day past bank holidays (Christmas to New
+#: Year is the longest run, under a fortnight).
+_LOOK_AHEAD_DAYS = 14
+
+#: Looks up the bank holiday on a UK date, if any: injectable for tests.
+HolidayLookup = Callable[[date], BankHoliday | None]
 
 
 @dataclass(frozen=True)
@@ -21,33 +34,77 @@ class LineStatus:
     next_opening: datetime | None
     #: Today's closing time (local time), if it is open now.
     closes: datetime | None
+    #: Today's bank holiday, when today would otherwise be an opening day.
+    holiday_today: BankHoliday | None = None
+    #: The next opening passes over a bank holiday: the line may open later than usual.
+    after_holiday: bool = False
 
 
-def status(helpline: Helpline, now: datetime) -> LineStatus:
-    """The line's status at ``now``, an aware datetime in any zone."""
+@dataclass(frozen=True)
+class DayHours:
+    """The line on one UK date."""
+
+    day: date
+    #: A usual opening day (Monday to Friday) that is not a bank holiday.
+    open: bool
+    #: A bank holiday that falls on a usual opening day: the line may be closed.
+    holiday: BankHoliday | None
+
+
+def local(helpline: Helpline, now: datetime) -> datetime:
+    """``now`` in the helpline's own time zone; ``now`` must be timezone-aware."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    local = now.astimezone(ZoneInfo(helpline.timezone))
-    if local.isoweekday() in helpline.open_days and helpline.opens <= local.time() < helpline.closes:
-        closes = local.replace(
+    return now.astimezone(ZoneInfo(helpline.timezone))
+
+
+def day_hours(helpline: Helpline, day: date, holiday: HolidayLookup = bank_holiday) -> DayHours:
+    if day.isoweekday() not in helpline.open_days:
+        return DayHours(day=day, open=False, holiday=None)
+    on_day = holiday(day)
+    return DayHours(day=day, open=on_day is None, holiday=on_day)
+
+
+def status(helpline: Helpline, now: datetime, holiday: HolidayLookup = bank_holiday) -> LineStatus:
+    """The line's status at ``now``, an aware datetime in any zone."""
+    here = local(helpline, now)
+    today = day_hours(helpline, here.date(), holiday)
+    if today.open and helpline.opens <= here.time() < helpline.closes:
+        closes = here.replace(
             hour=helpline.closes.hour, minute=helpline.closes.minute, second=0, microsecond=0
         )
         return LineStatus(open_now=True, next_opening=None, closes=closes)
-    day = local.date()
-    if local.time() >= helpline.opens:
+    day = here.date()
+    if here.time() >= helpline.opens:
         day += timedelta(days=1)
-    while day.isoweekday() not in helpline.open_days:
+    skipped = False
+    for _ in range(_LOOK_AHEAD_DAYS):
+        hours = day_hours(helpline, day, holiday)
+        if hours.open:
+            break
+        skipped = skipped or hours.holiday is not None
         day += timedelta(days=1)
+    else:  # a run of holidays no calendar has: fall back to the usual days, as a "may"
+        day = here.date() + timedelta(days=1)
+        while day.isoweekday() not in helpline.open_days:
+            day += timedelta(days=1)
     opening = datetime.combine(day, helpline.opens, tzinfo=ZoneInfo(helpline.timezone))
-    return LineStatus(open_now=False, next_opening=opening, closes=None)
+    return LineStatus(
+        open_now=False,
+        next_opening=opening,
+        closes=None,
+        holiday_today=today.holiday,
+        after_holiday=skipped or today.holiday is not None,
+    )
 
 
-def spoken_time(moment: datetime) -> str:
+def next_weekday(today: date, iso_weekday: int) -> date:
+    """The next date with that weekday (1 is Monday), today included."""
+    return today + timedelta(days=(iso_weekday - today.isoweekday()) % 7)
+
+
+def spoken_time(moment: time | datetime) -> str:
     """'9am', '5pm', '9:30am': how a UK speaker says a time on the hour or not."""
     hour = moment.hour % 12 or 12
     suffix = "am" if moment.hour < 12 else "pm"
     return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

@@ -52,6 +52,12 @@ class Speech:
                 )
         return self
 
+    @classmethod
+    def from_body(cls, body: str) -> Speech:
+        """Speech whose markup this module built earlier (``body()``), kept in the session
+        so that it can be said again at another rate. Callers validate the result."""
+        return cls([body]) if body else cls()
+
     def pause(self, milliseconds: int) -> Speech:
         milliseconds = max(0, min(milliseconds, MAX_BREAK_MS))
         self._parts.append(f'<break time="{milliseconds}ms"/>')

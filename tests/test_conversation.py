@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from skill import knowledge
+from skill import dialogue, knowledge
 from skill.devtools.envelopes import slot_json
 from skill.speech import validate
 from tests.conftest import CLOSED_TIME, OPEN_TIME, Conversation
@@ -19,6 +19,13 @@ OFFER = "Would you like the number for the Cancer Research UK nurses?"
 WHAT_ELSE = "What else would you like to know?"
 DISCLAIMER = "not a substitute for advice from your own doctor or nurse"
 SOURCE = "Source: Cancer Research UK"
+WORDS = dialogue.load()
+
+
+def said(key: str) -> str:
+    """The one phrasing of a dialogue key (for keys with a single phrasing)."""
+    (text,) = WORDS.phrasings(key)
+    return text
 
 
 def fixture(name: str) -> dict:
@@ -56,7 +63,7 @@ def test_yes_after_offer_reads_number_twice_in_groups_with_hours(talk: Conversat
 def test_no_to_offer_keeps_conversation_open_then_no_says_goodbye(talk: Conversation) -> None:
     talk.say("tell me about radiotherapy")
     heard = talk.say("no thanks")
-    assert heard.speech in {f"All right. {WHAT_ELSE}", f"Okay. {WHAT_ELSE}"}
+    assert heard.speech == f"{said('no_to_offer_first')} {WHAT_ELSE}"
     assert not heard.ends_session and heard.reprompt
     heard = talk.say("no")
     assert "Goodbye" in heard.speech
@@ -211,8 +218,10 @@ def test_help_lists_what_can_be_asked(talk: Conversation) -> None:
 
 def test_fallback_says_what_the_skill_can_help_with(talk: Conversation) -> None:
     heard = talk.say("what's the weather like")
-    assert heard.speech.startswith("Sorry, I can't help with that.")
-    assert "chemotherapy" in heard.speech
+    assert heard.speech.startswith(said("fallback"))
+    assert "chemotherapy" in heard.speech and "Cancer Research UK nurses" in heard.speech
+    assert "Sorry" not in heard.speech  # warm, never "Sorry, I can't help with that"
+    assert said("urgent_help") in heard.speech  # and one line on urgent help
     assert not heard.ends_session
 
 
@@ -233,8 +242,8 @@ def test_session_ended_request_gets_an_empty_response(talk: Conversation) -> Non
 
 def test_unknown_body_site_gets_a_helpful_answer(talk: Conversation) -> None:
     heard = talk.send(fixture("spread_no_match.json"))
-    assert heard.speech.startswith("I don't have information about that part of the body.")
-    assert "bones, the lungs, the skin, or the brain" in heard.speech
+    assert heard.speech.startswith(said("unknown_body_site"))
+    assert "lungs" not in heard.speech  # the page never names the lungs as a place of spread
     assert heard.speech.endswith(OFFER)
     assert heard.card["title"] == "Ask your doctor or nurse"
     assert "0808 800 4040" in heard.card["text"] and SOURCE in heard.card["text"]
@@ -243,20 +252,16 @@ def test_unknown_body_site_gets_a_helpful_answer(talk: Conversation) -> None:
 @pytest.mark.parametrize(
     ("intent", "slot", "slot_type", "expected"),
     [
-        (
-            "TreatmentInfoIntent",
-            "treatment",
-            "TreatmentType",
-            "I don't have information about that treatment.",
-        ),
-        ("SymptomIntent", "symptom", "SymptomType", "I don't have information about that symptom."),
+        ("TreatmentInfoIntent", "treatment", "TreatmentType", "unknown_treatment"),
+        ("SymptomIntent", "symptom", "SymptomType", "unknown_symptom"),
     ],
 )
 def test_unknown_slot_values_get_a_helpful_answer(
     talk: Conversation, intent: str, slot: str, slot_type: str, expected: str
 ) -> None:
     heard = talk.intent(intent, {slot: slot_json(slot, "immunotherapy", slot_type, None, None)})
-    assert heard.speech.startswith(expected)
+    assert heard.speech.startswith(said(expected))
+    assert heard.speech.endswith(OFFER)
     assert not heard.ends_session
 
 
@@ -333,3 +338,141 @@ def test_logs_carry_no_user_ids_or_what_was_said(caplog: pytest.LogCaptureFixtur
     session = talk.session
     for private in (session.user_id, session.device_id, session.session_id, "spine", "struggling", "mum"):
         assert private not in logs  # ...never ids or words the user said
+
+
+# --- Beyond the page, practicalities, goodbye ---------------------------------------------
+
+
+def test_beyond_the_page_is_kind_and_honest_then_offers_the_nurses(talk: Conversation) -> None:
+    heard = talk.intent("BeyondPageIntent")  # "can it be cured", "how long have I got"
+    assert heard.speech == f"{said('beyond_page')} {OFFER}"
+    assert "doctor or specialist nurse" in heard.speech and "Sorry" not in heard.speech
+    assert not heard.ends_session
+    assert "0808 800 4040" in heard.card["text"]
+    assert "0808 800 4040" in talk.intent("AMAZON.YesIntent").speech
+
+
+def test_what_a_treatment_involves_is_the_practical_factors(talk: Conversation) -> None:
+    topic = knowledge.load().topics["practical_factors"]
+    heard = talk.intent("PracticalitiesIntent")
+    assert heard.speech.startswith(topic.speech)
+    for factor in ("extra appointments", "more tests", "travel to and from hospital"):
+        assert factor in heard.speech
+    assert talk.intent("TellMeMoreIntent").speech.startswith(topic.more)
+
+
+def test_thank_you_ends_the_conversation_kindly(talk: Conversation) -> None:
+    talk.intent("WhatIsIntent")
+    heard = talk.intent("GoodbyeIntent")
+    assert heard.speech in WORDS.phrasings("goodbye_thanks")
+    assert heard.ends_session
+
+
+@pytest.mark.parametrize("site", ["lungs", "liver", "lymph_nodes"])
+def test_places_the_page_does_not_describe_say_so_then_what_it_does_say(
+    talk: Conversation, site: str
+) -> None:
+    topic = knowledge.load().topic_for_slot_value("bodySite", site)
+    assert topic is not None
+    heard = talk.intent("SpreadIntent", {"bodySite": slot_json("bodySite", site, "BodySiteType", site, site)})
+    assert heard.speech.startswith(topic.speech)
+    assert "doesn't describe spread to" in heard.speech
+    assert not heard.ends_session
+
+
+# --- The offer, without nagging ----------------------------------------------------------
+
+
+def test_offer_policy_over_a_long_session(talk: Conversation) -> None:
+    known = knowledge.load()
+    assert OFFER in talk.intent("TreatmentOptionsIntent").speech
+    # The first no: acknowledged once, with how to ask later.
+    heard = talk.intent("AMAZON.NoIntent")
+    assert heard.speech == f"{said('no_to_offer_first')} {WHAT_ELSE}"
+    # Then several answers without the offer.
+    for intent in ("WhatIsIntent", "ChoicesIntent", "SideEffectsIntent", "PracticalitiesIntent"):
+        heard = talk.intent(intent)
+        assert OFFER not in heard.speech, intent
+        assert heard.speech.endswith(WHAT_ELSE)
+    heard = talk.intent("TellMeMoreIntent")
+    assert OFFER not in heard.speech
+    # Where the nurses are the natural next step, the offer comes back.
+    for intent in ("SupportIntent", "TalkToSomeoneIntent", "DeclineTreatmentIntent"):
+        topic = known.topic_for_intent(intent)
+        assert topic is not None and topic.nurses_next
+        heard = talk.intent(intent)
+        assert heard.speech.endswith(OFFER), intent
+        # A second no is just "All right": no second explanation.
+        heard = talk.intent("AMAZON.NoIntent")
+        assert heard.speech in {f"{text} {WHAT_ELSE}" for text in WORDS.phrasings("no_to_offer")}
+    # Once the number has been read, it is never offered again.
+    heard = talk.intent("SupportIntent")
+    assert "0808 800 4040" in talk.intent("AMAZON.YesIntent").speech
+    for intent in ("SupportIntent", "BeyondPageIntent", "HelplineHoursIntent", "WhatIsIntent"):
+        heard = talk.intent(intent)
+        assert OFFER not in heard.speech, intent
+        assert heard.speech.endswith(WHAT_ELSE)
+    heard = talk.intent("EmergencyIntent")
+    assert "Would you like it?" not in heard.speech
+
+
+def test_only_support_feelings_and_declining_treatment_are_marked_for_the_nurses() -> None:
+    marked = {topic.id for topic in knowledge.load().topics.values() if topic.nurses_next}
+    assert marked == {"support_at_home", "talk_it_over", "declining_treatment"}
+
+
+# --- Speaking rate and repeat ---------------------------------------------------------------
+
+
+def test_speak_slower_says_the_last_answer_again_slowly(talk: Conversation) -> None:
+    topic = knowledge.load().topics["surgery"]
+    surgery = slot_json("treatment", "surgery", "TreatmentType", "surgery", "surgery")
+    answer = talk.intent("TreatmentInfoIntent", {"treatment": surgery})
+    heard = talk.intent("SpeakSlowerIntent")
+    assert heard.ssml.startswith('<speak><prosody rate="80%">')
+    assert heard.speech == f"{said('slower')} {answer.speech}"
+    assert topic.speech in heard.speech
+    assert heard.reprompt == answer.reprompt
+    # The offer it ended with still stands.
+    assert "0808 800 4040" in talk.intent("AMAZON.YesIntent").speech
+
+
+def test_speak_slower_re_reads_the_number_at_the_slow_rate(talk: Conversation) -> None:
+    first = talk.intent("HelplineIntent")
+    assert first.ssml.count('<prosody rate="85%">') == 2  # the number a little slower
+    heard = talk.intent("SpeakSlowerIntent")
+    assert heard.speech.startswith(said("slower"))
+    assert heard.speech.count("0808 800 4040") == 2
+    assert heard.ssml.startswith('<speak><prosody rate="80%">')
+    assert '<prosody rate="85%">' not in heard.ssml  # the whole reply is slow already
+    heard = talk.intent("SpeakNormallyIntent")
+    assert heard.speech.startswith(said("normal"))
+    assert heard.speech.count("0808 800 4040") == 2
+    assert heard.ssml.count('<prosody rate="85%">') == 2 and 'rate="80%"' not in heard.ssml
+
+
+def test_repeat_never_repeats_an_acknowledgement(talk: Conversation) -> None:
+    answer = talk.intent("ChoicesIntent")
+    talk.intent("SpeakSlowerIntent")
+    heard = talk.intent("AMAZON.RepeatIntent")
+    assert heard.speech == answer.speech  # not "All right, I'll speak more slowly"
+    assert 'rate="80%"' in heard.ssml
+    talk.intent("AMAZON.NoIntent")
+    heard = talk.intent("AMAZON.RepeatIntent")
+    assert heard.speech == answer.speech  # not "All right. You can ask for the number..."
+    talk.intent("SpeakNormallyIntent")
+    heard = talk.intent("AMAZON.RepeatIntent")
+    assert heard.speech == answer.speech and "prosody" not in heard.ssml
+
+
+def test_speak_slower_with_nothing_said_yet_just_acknowledges(talk: Conversation) -> None:
+    heard = talk.intent("SpeakSlowerIntent")
+    assert heard.speech == f"{said('slower')} {said('speed_prompt')}"
+    assert not heard.ends_session
+
+
+def test_tampered_last_content_is_not_said(talk: Conversation) -> None:
+    talk.session.attributes = {"lastContent": {"speech": "<audio src='x'/>", "reprompt": None}}
+    heard = talk.intent("AMAZON.RepeatIntent")
+    assert heard.speech.startswith(said("repeat_nothing"))
+    assert validate(heard.ssml) == []

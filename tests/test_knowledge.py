@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from skill import knowledge
+from skill import dialogue, knowledge
 from skill.knowledge import ContentError
 
 PAGE = resources.files("skill.knowledge").joinpath("source-page.txt").read_text(encoding="utf-8")
@@ -154,3 +154,190 @@ def test_unknown_key_in_a_topic_fails_at_load() -> None:
     data["topics"]["wound"]["speach"] = "typo"
     with pytest.raises(ContentError, match="unknown keys"):
         knowledge.parse(data)
+
+
+# --- Faithful to the page: the audit's corrections, and the caveats the page makes --------
+
+
+def heard_as(text: str) -> str:
+    """Flattened, with contractions spelt out, so that "isn't" keeps its "not"."""
+    text = flat(text).replace("\u2019", "'")
+    for short, long in (("won't", "will not"), ("isn't", "is not"), ("doesn't", "does not"), ("n't", " not")):
+        text = text.replace(short, long)
+    return text
+
+
+# (topic, fields, what the page says, words each field must keep). The quote must be on the
+# page; losing a caveat from any listed field of the topic that states it fails the test.
+CAVEATS = [
+    ("surgery", ("speech", "card"), "Surgery is not usually an option", ["not usually an option"]),
+    (
+        "surgery",
+        ("speech", "card"),
+        "in some situations, surgery can help to relieve symptoms",
+        ["relieve symptoms"],
+    ),
+    (
+        "surgery",
+        ("speech", "card"),
+        "This type of surgery will not be suitable for everyone",
+        ["not be suitable for everyone"],
+    ),
+    ("surgery", ("more", "card"), "you also have to be fit enough to have surgery", ["fit enough", "small"]),
+    ("spread_brain", ("speech", "card"), "Surgery is not usually an option", ["not usually an option"]),
+    ("spread_brain", ("speech", "card"), "surgery can help to relieve symptoms", ["relieve symptoms"]),
+    (
+        "spread_brain",
+        ("speech", "more", "card"),
+        "you also have to be fit enough to have surgery",
+        ["fit enough", "small"],
+    ),
+    (
+        "spread_brain",
+        ("speech", "card"),
+        "will not be suitable for everyone",
+        ["not be suitable for everyone"],
+    ),
+    (
+        "radiotherapy",
+        ("more", "card"),
+        "Surgery is not usually an option",
+        ["not usually an option", "relieve symptoms", "fit enough", "not be suitable for everyone"],
+    ),
+    (
+        "electrochemotherapy",
+        ("speech", "card"),
+        "It can be used to treat breast cancer",
+        ["can be used to treat"],
+    ),
+    (
+        "electrochemotherapy",
+        ("speech", "card"),
+        "It might help to shrink the cancer",
+        ["might help to shrink"],
+    ),
+    ("spread_skin", ("speech", "card"), "It might help to shrink the cancer", ["might help to shrink"]),
+    (
+        "talk_it_over",
+        ("speech", "card"),
+        "the benefits and possible side effects",
+        ["benefits and possible side effects"],
+    ),
+    (
+        "chemotherapy",
+        ("speech", "card"),
+        "the benefits and possible side effects",
+        ["benefits and possible side effects"],
+    ),
+    (
+        "chemotherapy",
+        ("speech", "card"),
+        "can help to reduce symptoms and might make you feel better",
+        ["can help to reduce symptoms", "might make you feel better"],
+    ),
+    (
+        "treatment_aims",
+        ("speech", "card"),
+        "might make you feel better",
+        ["might make you feel better", "quality of life", "deciding about treatment can be difficult"],
+    ),
+    (
+        "support_at_home",
+        ("speech", "card"),
+        "You can also ask them to refer you to a local symptom control team",
+        ["ask your doctor or nurse to refer you to a local symptom control team"],
+    ),
+    (
+        "declining_treatment",
+        ("speech", "card"),
+        "ask them to refer you to a local symptom control team",
+        ["local symptom control team", "support at home"],
+    ),
+    (
+        "practical_factors",
+        ("speech", "card"),
+        "whether you need extra appointments",
+        ["extra appointments", "more tests", "travel to and from hospital"],
+    ),
+    (
+        "breathlessness",
+        ("speech", "card"),
+        "This might include problems with pain in your bones or feeling breathless",
+        ["might cause"],
+    ),
+    (
+        "bisphosphonates",
+        ("speech", "card"),
+        "Bisphosphonates can slow down bone damage",
+        ["can help with bone pain", "slow down bone damage"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("topic_id", "fields", "quote", "caveats"), CAVEATS)
+def test_each_corrected_fact_keeps_the_caveat_the_page_makes(
+    topic_id: str, fields: tuple[str, ...], quote: str, caveats: list[str]
+) -> None:
+    assert flat(quote) in flat(PAGE), "the quote must be on the page"
+    topic = knowledge.load().topics[topic_id]
+    for name in fields:
+        text = heard_as(getattr(topic, name))
+        for caveat in caveats:
+            assert heard_as(caveat) in text, f"topics.{topic_id}.{name} lost {caveat!r}"
+
+
+def all_text(topic: knowledge.Topic) -> list[str]:
+    return [topic.speech, topic.more, topic.card]
+
+
+def test_no_answer_ties_the_lung_drain_to_breathlessness() -> None:
+    """The page lists the drain as a treatment that can control symptoms; it never says
+    it is for breathlessness, so no spoken answer about breathlessness names it."""
+    known = knowledge.load()
+    assert "tube" not in known.topics["breathlessness"].speech
+    assert "breathless" not in flat(known.topics["controlling_symptoms"].speech)
+
+
+def test_the_lungs_are_never_presented_as_a_place_the_page_covers() -> None:
+    known = knowledge.load()
+    for topic in known.topics.values():
+        for text in all_text(topic):
+            if "spread to the lungs" in flat(text):
+                assert topic.id == "spread_lungs", topic.id
+                assert "does not describe spread to the lungs" in heard_as(text)
+    for topic_id in ("spread_lungs", "spread_liver", "spread_lymph_nodes"):
+        topic = known.topics[topic_id]
+        assert "does not describe spread to" in heard_as(topic.speech)
+        assert "doctor or specialist nurse" in topic.speech + topic.more
+    words = flat(" ".join(dialogue_text("unknown_body_site")))
+    assert "lungs" not in words
+
+
+def dialogue_text(key: str) -> tuple[str, ...]:
+    return dialogue.load().phrasings(key)
+
+
+def test_every_tell_me_more_says_more_about_its_own_topic() -> None:
+    """No generic filler: a "more" is not the speech again, and where the page has nothing
+    more it says that is all the information has, and points to the doctor or nurse."""
+    known = knowledge.load()
+    for topic in known.topics.values():
+        assert flat(topic.more) != flat(topic.speech), topic.id
+        if "that's all" in flat(topic.more):
+            assert "doctor" in flat(topic.more), topic.id
+    assert "that's all" in flat(known.topics["electrochemotherapy"].more)
+    assert "pros and cons" not in flat(known.topics["electrochemotherapy"].more)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "quality of life",
+        "deciding about treatment can be difficult",
+        "symptom control team",
+        "extra appointments",
+    ],
+)
+def test_the_audit_facts_reach_a_spoken_answer_not_only_a_card(words: str) -> None:
+    speeches = " ".join(flat(topic.speech) for topic in knowledge.load().topics.values())
+    assert words in speeches

@@ -72,6 +72,9 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 import lambda_function
 assert "site-packages" not in " ".join(sys.path), sys.path
+import datetime
+from skill.bank_holidays import bank_holiday
+assert bank_holiday(datetime.date(2026, 12, 25)).all_nations  # the holidays package works
 for event in json.loads(sys.stdin.read()):
     print(json.dumps(lambda_function.lambda_handler(event, None)))
 """
@@ -85,6 +88,7 @@ def test_lambda_zip_runs_on_a_clean_interpreter(python: str, tmp_path: Path) -> 
         archive.extractall(tmp_path)
     assert "lambda_function.py" in names and "skill/builder.py" in names
     assert "skill/knowledge/topics.toml" in names and "tzdata/zoneinfo/Europe/London" in names
+    assert "holidays/countries/united_kingdom.py" in names
     assert not [n for n in names if "__pycache__" in n or n.startswith("tests/") or n.endswith(".pyc")]
     session = Session()
     events = [session.launch(), session.intent("HelplineHoursIntent")]

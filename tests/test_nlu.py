@@ -76,7 +76,7 @@ def test_synonyms_resolve_to_the_value_id() -> None:
 
 
 def test_words_the_slot_type_lacks_resolve_with_no_match() -> None:
-    resolution = resolver().resolve("the cancer is in my liver")
+    resolution = resolver().resolve("the cancer is in my pancreas")
     assert resolution.intent == "SpreadIntent"
     assert resolution.slots["bodySite"].value_id is None
 

@@ -2,32 +2,65 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from ask_sdk_model import Response
 
 from skill import opening_hours
+from skill.bank_holidays import BankHoliday
 from skill.conversation.base import IntentHandler
+from skill.conversation.slots import resolved_value_id
 from skill.conversation.turn import Turn
 from skill.speech import Speech
 
+#: The `when` slot's value ids (HelplineTimeType) for days of the week, ISO numbered.
+WEEKDAYS = {
+    "monday": 1,
+    "tuesday": 2,
+    "wednesday": 3,
+    "thursday": 4,
+    "friday": 5,
+    "saturday": 6,
+    "sunday": 7,
+}
 
-def read_helpline(turn: Turn) -> Response:
-    """The number, slowly, group by group, twice; the hours; whether it is open now."""
+
+def _where(turn: Turn, holiday: BankHoliday) -> str:
+    return turn.say("holiday_where_all" if holiday.all_nations else "holiday_where_some")
+
+
+def status_line(turn: Turn, status: opening_hours.LineStatus) -> str:
+    """Open now, closed now and when it opens, or "may be closed" on a bank holiday."""
+    if status.open_now:
+        assert status.closes is not None
+        return turn.say("helpline_open_now", closes=opening_hours.spoken_time(status.closes))
+    when = turn.when_next_open(status)
+    if status.holiday_today is not None:
+        return turn.say("helpline_holiday_today", where=_where(turn, status.holiday_today), when=when)
+    if status.after_holiday:
+        return turn.say("helpline_closed_after_holiday", when=when)
+    return turn.say("helpline_closed_now", when=when)
+
+
+def read_helpline(turn: Turn, lead: Speech | None = None) -> Response:
+    """The number, slowly, group by group, twice; the hours; whether it is open now.
+
+    ``lead`` is said first (the acknowledgement of "speak slower"). The number is rebuilt
+    rather than replayed when said again, so that it is always read at the right pace.
+    """
     helpline = turn.knowledge.helpline
-    status = turn.line_status()
     slowly = turn.session.rate == "normal"  # already slow when the user asked for it
     speech = Speech().say(turn.say("helpline_intro")).pause(300)
     speech.phone_number(helpline.groups, slowly=slowly).say(".").pause(800)
     speech.say(turn.say("helpline_again")).pause(300)
     speech.phone_number(helpline.groups, slowly=slowly).say(".").pause(500)
     speech.say(turn.say("helpline_hours", hours=helpline.hours_text))
-    if status.open_now:
-        assert status.closes is not None
-        speech.say(turn.say("helpline_open_now", closes=opening_hours.spoken_time(status.closes)))
-    else:
-        speech.say(turn.say("helpline_closed_now", when=turn.when_next_open(status)))
+    speech.say(status_line(turn, turn.line_status()))
     speech.say(turn.say("helpline_card_note"))
     turn.session.helpline_read = True
-    return turn.reply(speech, closing="anything_else", card=turn.helpline_card())
+    if lead is not None:
+        speech = lead.extend(speech)
+    return turn.reply(speech, closing="anything_else", card=turn.helpline_card(), replay="helpline")
 
 
 class HelplineHandler(IntentHandler):
@@ -40,25 +73,98 @@ class HelplineHandler(IntentHandler):
 
 
 class HelplineHoursHandler(IntentHandler):
-    """ "Are the nurses open now?": the answer in UK time, then the usual offer."""
+    """ "Are the nurses open now?", "can I ring them at the weekend?": the question asked
+    is answered first ("No, not at weekends"), in UK time, with bank holidays as "may".
+    Asking about the line makes the nurses the natural next step, so the offer follows."""
 
     intents = ("HelplineHoursIntent",)
 
     def answer(self, turn: Turn) -> Response:
+        _, asked = resolved_value_id(turn.handler_input, "when")
+        speech = Speech().say(*self.sentences(turn, asked))
+        return turn.reply(speech, closing="nurses", card=turn.helpline_card())
+
+    def sentences(self, turn: Turn, asked: str | None) -> list[str]:
+        hours = turn.knowledge.helpline.hours_text
+        today = turn.today().date()
+        if asked == "bank_holiday":
+            return [turn.say("hours_bank_holidays", hours=hours)]
+        if asked == "weekend":
+            return [turn.say("hours_no", asked=turn.say("asked_weekend"), hours=hours)]
+        if asked == "tonight":
+            return [turn.say("hours_no", asked=turn.say("asked_evening"), hours=hours), self.next(turn)]
+        if asked == "today":
+            return self.today(turn)
+        if asked == "tomorrow":
+            tomorrow = today + timedelta(days=1)
+            return self.day(turn, tomorrow, turn.say("day_tomorrow"), turn.say("asked_tomorrow"))
+        if asked in WEEKDAYS:
+            day = opening_hours.next_weekday(today, WEEKDAYS[asked])
+            if day == today and opening_hours.day_hours(turn.knowledge.helpline, day).open:
+                if not self._closed_for_today(turn):
+                    return self.today(turn)
+                day += timedelta(days=7)  # "on Monday", late on a Monday: next week's
+            name = day.strftime("%A")
+            return self.day(turn, day, turn.say("day_on", day=name), turn.say("asked_weekday", day=name))
+        return self.now(turn)
+
+    @staticmethod
+    def _closed_for_today(turn: Turn) -> bool:
+        return turn.today().time() >= turn.knowledge.helpline.closes
+
+    def now(self, turn: Turn) -> list[str]:
+        """Open now or not, and when it next opens."""
         helpline = turn.knowledge.helpline
         status = turn.line_status()
         if status.open_now:
             assert status.closes is not None
-            text = turn.say(
-                "hours_open_answer",
-                closes=opening_hours.spoken_time(status.closes),
-                hours=helpline.hours_text,
+            closes = opening_hours.spoken_time(status.closes)
+            return [turn.say("hours_open_answer", closes=closes, hours=helpline.hours_text)]
+        when = turn.when_next_open(status)
+        if status.holiday_today is not None:
+            where = _where(turn, status.holiday_today)
+            return [turn.say("hours_holiday_today", where=where, when=when, hours=helpline.hours_text)]
+        key = "hours_closed_after_holiday" if status.after_holiday else "hours_closed_answer"
+        return [turn.say(key, when=when, hours=helpline.hours_text)]
+
+    def next(self, turn: Turn) -> str:
+        """When it next opens, or that it is open now."""
+        status = turn.line_status()
+        if status.open_now:
+            return status_line(turn, status)
+        key = "next_opening_after_holiday" if status.after_holiday else "next_opening"
+        return turn.say(key, when=turn.when_next_open(status))
+
+    def today(self, turn: Turn) -> list[str]:
+        helpline = turn.knowledge.helpline
+        hours = opening_hours.day_hours(helpline, turn.today().date())
+        if not hours.open:
+            return self.day(turn, hours.day, turn.say("day_today"), turn.say("asked_today"))
+        status = turn.line_status()
+        if status.open_now:
+            return self.now(turn)
+        if self._closed_for_today(turn):
+            closes = opening_hours.spoken_time(helpline.closes)
+            return [turn.say("hours_closed_today", closes=closes), self.next(turn)]
+        return self.day(turn, hours.day, turn.say("day_today"), turn.say("asked_today"))
+
+    def day(self, turn: Turn, day: date, named: str, asked: str) -> list[str]:
+        """Yes, no, or "may be closed" for one UK date, named as the user would hear it."""
+        helpline = turn.knowledge.helpline
+        hours = opening_hours.day_hours(helpline, day)
+        if hours.holiday is not None:
+            where = _where(turn, hours.holiday)
+            return [turn.say("hours_holiday_day", day=named, where=where, hours=helpline.hours_text)]
+        if not hours.open:
+            return [turn.say("hours_no", asked=asked, hours=helpline.hours_text)]
+        return [
+            turn.say(
+                "hours_yes_day",
+                day=named,
+                opens=opening_hours.spoken_time(helpline.opens),
+                closes=opening_hours.spoken_time(helpline.closes),
             )
-        else:
-            text = turn.say(
-                "hours_closed_answer", when=turn.when_next_open(status), hours=helpline.hours_text
-            )
-        return turn.reply(Speech().say(text), closing="offer", card=turn.helpline_card())
+        ]
 
 
 class YesHandler(IntentHandler):
@@ -72,22 +178,26 @@ class YesHandler(IntentHandler):
         if turn.session.pending == "anything_else":
             speech = Speech().say(turn.say("yes_to_anything_else"))
             reprompt = Speech().say(turn.say("yes_to_anything_else_reprompt"))
-            return turn.respond(speech, reprompt=reprompt, card=None, pending=None)
+            return turn.respond(speech, reprompt=reprompt, card=None, pending=None, remember=False)
         speech = Speech().say(turn.say("yes_without_offer"))
         reprompt = Speech().say(turn.say("help_reprompt"))
-        return turn.respond(speech, reprompt=reprompt, card=None, pending=None)
+        return turn.respond(speech, reprompt=reprompt, card=None, pending=None, remember=False)
 
 
 class NoHandler(IntentHandler):
-    """No to the helpline keeps the conversation open; no to "what else?" says goodbye."""
+    """No to the helpline keeps the conversation open (and, the first time, says the
+    number can be asked for any time: the offer then stops); no to "what else?" says
+    goodbye."""
 
     intents = ("AMAZON.NoIntent",)
 
     def answer(self, turn: Turn) -> Response:
         if turn.session.pending == "helpline":
-            return turn.reply(Speech().say(turn.say("no_to_offer")), closing="anything_else")
+            key = "no_to_offer" if turn.session.offer_declined else "no_to_offer_first"
+            turn.session.offer_declined = True
+            return turn.reply(Speech().say(turn.say(key)), closing="anything_else", remember=False)
         if turn.session.pending == "anything_else":
             return turn.reply(Speech().say(turn.say("goodbye")), closing="end")
         speech = Speech().say(turn.say("no_without_offer"))
         reprompt = Speech().say(turn.say("help_reprompt"))
-        return turn.respond(speech, reprompt=reprompt, card=None, pending=None)
+        return turn.respond(speech, reprompt=reprompt, card=None, pending=None, remember=False)

@@ -10,7 +10,6 @@ from datetime import datetime
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
-from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.conversation.turn import install, turn_of
 from skill.dialogue import Dialogue
@@ -60,17 +59,15 @@ class RequestLogInterceptor(AbstractRequestInterceptor):
 
 
 class RepeatCacheInterceptor(AbstractResponseInterceptor):
-    """Keeps what was just said, so that "say that again" can say it word for word."""
+    """Keeps the last content said (not acknowledgements), so that "say that again" and
+    "speak slower" can say it again, word for word, at any rate."""
 
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         if response is None or response.should_end_session:
             return
-        speech = response.output_speech
-        reprompt = response.reprompt.output_speech if response.reprompt else None
-        if not isinstance(speech, SsmlOutputSpeech):
-            return
-        reprompt_ssml = reprompt.ssml if isinstance(reprompt, SsmlOutputSpeech) else None
-        turn_of(handler_input).session.remember_output(speech.ssml, reprompt_ssml)
+        turn = turn_of(handler_input)
+        if turn.said is not None:
+            turn.session.remember(turn.said)
 
 
 class ResponseLogInterceptor(AbstractResponseInterceptor):

@@ -1,4 +1,4 @@
-"""Getting around: welcome, help, fallback, repeat, start over, speed, stop."""
+"""Getting around: welcome, help, fallback, repeat, start over, speed, stop, goodbye."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
-from ask_sdk_model.ui import Reprompt, SsmlOutputSpeech
 
 from skill.conversation.base import IntentHandler
+from skill.conversation.helpline import read_helpline
 from skill.conversation.turn import Turn, turn_of
 from skill.speech import Speech
 
@@ -56,53 +56,62 @@ class HelpHandler(IntentHandler):
 
 
 class FallbackHandler(IntentHandler):
+    """Warm, not "sorry, I can't help": what the skill can do, the nurses, urgent help."""
+
     intents = ("AMAZON.FallbackIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        speech = Speech().say(turn.say("fallback"))
+        speech = Speech().say(turn.say("fallback"), turn.say("urgent_help"))
         reprompt = Speech().say(turn.say("fallback_reprompt"))
         return turn.respond(speech, reprompt=reprompt, card=None, pending="anything_else")
 
 
 class RepeatHandler(IntentHandler):
-    """Says the last thing again, word for word; the conversation state is unchanged."""
+    """Says the last content again, word for word, at the current rate; never an
+    acknowledgement ("All right, I'll speak more slowly"). The offer it ended with
+    still stands."""
 
     intents = ("AMAZON.RepeatIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        last = turn.session.last_output
-        if last is None:
+        content = turn.last_content()
+        if content is None:
             speech = Speech().say(turn.say("repeat_nothing"))
             reprompt = Speech().say(turn.say("help_reprompt"))
-            return turn.respond(speech, reprompt=reprompt, card=None, pending=turn.session.pending)
-        speech_ssml, reprompt_ssml = last
-        response = Response(
-            output_speech=SsmlOutputSpeech(ssml=speech_ssml),
-            should_end_session=reprompt_ssml is None,
-        )
-        if reprompt_ssml is not None:
-            response.reprompt = Reprompt(output_speech=SsmlOutputSpeech(ssml=reprompt_ssml))
-        return response
+            return turn.respond(
+                speech, reprompt=reprompt, card=None, pending=turn.session.pending, remember=False
+            )
+        if content.replay == "helpline":
+            return read_helpline(turn)
+        return turn.say_again(content)
+
+
+def change_rate(turn: Turn, rate: str, acknowledgement: str) -> Response:
+    """A short acknowledgement, then what the user just heard again at the new rate."""
+    turn.session.rate = rate
+    lead = Speech().say(turn.say(acknowledgement))
+    content = turn.last_content()
+    if content is None:
+        lead.say(turn.say("speed_prompt"))
+        reprompt = Speech().say(turn.say("anything_else_reprompt"))
+        return turn.respond(lead, reprompt=reprompt, card=None, pending="anything_else", remember=False)
+    if content.replay == "helpline":
+        return read_helpline(turn, lead)
+    return turn.say_again(content, lead)
 
 
 class SpeakSlowerHandler(IntentHandler):
     intents = ("SpeakSlowerIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        turn.session.rate = "slow"
-        speech = Speech().say(turn.say("slower"), turn.say("speed_prompt"))
-        reprompt = Speech().say(turn.say("anything_else_reprompt"))
-        return turn.respond(speech, reprompt=reprompt, card=None, pending="anything_else")
+        return change_rate(turn, "slow", "slower")
 
 
 class SpeakNormallyHandler(IntentHandler):
     intents = ("SpeakNormallyIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        turn.session.rate = "normal"
-        speech = Speech().say(turn.say("normal"), turn.say("speed_prompt"))
-        reprompt = Speech().say(turn.say("anything_else_reprompt"))
-        return turn.respond(speech, reprompt=reprompt, card=None, pending="anything_else")
+        return change_rate(turn, "normal", "normal")
 
 
 class StopHandler(IntentHandler):
@@ -110,6 +119,15 @@ class StopHandler(IntentHandler):
 
     def answer(self, turn: Turn) -> Response:
         return turn.reply(Speech().say(turn.say("goodbye")), closing="end")
+
+
+class GoodbyeHandler(IntentHandler):
+    """ "Thank you", "that's all": a kind end to the conversation."""
+
+    intents = ("GoodbyeIntent",)
+
+    def answer(self, turn: Turn) -> Response:
+        return turn.reply(Speech().say(turn.say("goodbye_thanks")), closing="end")
 
 
 class SessionEndedHandler(AbstractRequestHandler):

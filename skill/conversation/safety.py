@@ -1,12 +1,57 @@
-"""Safety first: anything that sounds like an emergency is answered with 999 and 111."""
+"""Safety first: a crisis gets Samaritans and 999, an emergency 999 and NHS 111, before
+anything else, and the conversation stays open.
+
+Two ways in: the crisis and emergency intents, and a safety net for any intent whose
+slot holds urgent words ("chest pain" heard as a symptom the model does not know). The
+words are compared with the safety phrases in the knowledge and then forgotten: never
+stored, never logged; the logs carry the intent name only.
+"""
 
 from __future__ import annotations
 
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.conversation.base import IntentHandler
-from skill.conversation.turn import Turn
+from skill.conversation.slots import spoken_words
+from skill.conversation.turn import Turn, turn_of
+from skill.knowledge import SafetyWords, Urgency
 from skill.speech import Speech
+
+
+def crisis_answer(turn: Turn) -> Response:
+    """Samaritans (free, any time, 116 123) and 999 first and calmly; the nurses, at the
+    end, as someone to talk to later. A gentle reprompt keeps the session open."""
+    helpline = turn.knowledge.helpline
+    speech = Speech().say(turn.say("crisis"))
+    reprompt = Speech().say(turn.say("crisis_reprompt"))
+    card = turn.card(
+        turn.say("crisis_card_title"),
+        turn.say("crisis_card", number=helpline.display, hours=helpline.hours_text),
+    )
+    return turn.respond(speech, reprompt=reprompt, card=card, pending=None)
+
+
+def emergency_answer(turn: Turn) -> Response:
+    """999 first, then NHS 111 or the hospital team; then, unless the user has heard the
+    number or declined it, the nurse helpline offer. The session stays open."""
+    speech = Speech().say(turn.say("emergency")).pause(500)
+    card = turn.card(turn.say("emergency_card_title"), turn.say("emergency_card"))
+    if not turn.offers_helpline("offer"):
+        return turn.reply(speech, closing="anything_else", card=card)
+    speech.say(turn.say("emergency_follow_up"))
+    reprompt = Speech().say(turn.say("offer_helpline_reprompt"))
+    return turn.respond(speech, reprompt=reprompt, card=card, pending="helpline")
+
+
+class CrisisHandler(IntentHandler):
+    """ "I want to die", "my husband is talking about ending his life": checked first."""
+
+    intents = ("CrisisIntent",)
+
+    def answer(self, turn: Turn) -> Response:
+        return crisis_answer(turn)
 
 
 class EmergencyHandler(IntentHandler):
@@ -15,10 +60,27 @@ class EmergencyHandler(IntentHandler):
     intents = ("EmergencyIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        speech = Speech().say(turn.say("emergency")).pause(500)
-        card = turn.card(turn.say("emergency_card_title"), turn.say("emergency_card"))
-        if turn.session.helpline_read:
-            return turn.reply(speech, closing="anything_else", card=card)
-        speech.say(turn.say("emergency_follow_up"))
-        reprompt = Speech().say(turn.say("offer_helpline_reprompt"))
-        return turn.respond(speech, reprompt=reprompt, card=card, pending="helpline")
+        return emergency_answer(turn)
+
+
+class SlotSafetyNetHandler(AbstractRequestHandler):
+    """Any intent whose slots hold crisis or emergency words gets that answer instead:
+    no hole between what the model resolves and what the person needs."""
+
+    def __init__(self, safety: SafetyWords) -> None:
+        self._safety = safety
+
+    def urgency(self, handler_input: HandlerInput) -> Urgency | None:
+        found = {self._safety.urgency(text) for text in spoken_words(handler_input)}
+        if "crisis" in found:
+            return "crisis"
+        return "emergency" if "emergency" in found else None
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return self.urgency(handler_input) is not None
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        if self.urgency(handler_input) == "crisis":
+            return crisis_answer(turn)
+        return emergency_answer(turn)

@@ -7,9 +7,12 @@ session or is stored by us. Topic ids and flags only: never what the user said.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Pending = Literal["helpline", "anything_else"]
+#: Content that is rebuilt rather than replayed: the helpline number has its own pace.
+Replay = Literal["helpline"]
 
 _RATE = "rate"
 _HELPLINE_READ = "helplineRead"
@@ -17,8 +20,31 @@ _PENDING = "pending"
 _LAST_TOPIC = "lastTopic"
 _MORE_GIVEN = "moreGiven"
 _DISCLAIMER_GIVEN = "disclaimerGiven"
-_LAST_SPEECH = "lastSpeech"
-_LAST_REPROMPT = "lastReprompt"
+_LAST_CONTENT = "lastContent"
+_OFFER_DECLINED = "offerDeclined"
+
+
+@dataclass(frozen=True)
+class Content:
+    """The last thing of substance the skill said (never an acknowledgement), kept so
+    that "say that again" and "speak slower" can say it again at any rate.
+
+    ``speech`` and ``reprompt`` are SSML bodies built by ``skill.speech`` without the
+    rate; ``replay`` names content that is rebuilt instead (the helpline number).
+    """
+
+    speech: str
+    reprompt: str | None
+    pending: Pending | None
+    replay: Replay | None = None
+
+
+def _pending(value: object) -> Pending | None:
+    if value == "helpline":
+        return "helpline"
+    if value == "anything_else":
+        return "anything_else"
+    return None
 
 
 class SessionState:
@@ -48,12 +74,7 @@ class SessionState:
 
     @property
     def pending(self) -> Pending | None:
-        value = self._attributes.get(_PENDING)
-        if value == "helpline":
-            return "helpline"
-        if value == "anything_else":
-            return "anything_else"
-        return None
+        return _pending(self._attributes.get(_PENDING))
 
     @pending.setter
     def pending(self, value: Pending | None) -> None:
@@ -80,17 +101,37 @@ class SessionState:
     def disclaimer_given(self, value: bool) -> None:
         self._attributes[_DISCLAIMER_GIVEN] = value
 
-    def remember_output(self, speech: str | None, reprompt: str | None) -> None:
-        self._attributes[_LAST_SPEECH] = speech
-        self._attributes[_LAST_REPROMPT] = reprompt
+    @property
+    def offer_declined(self) -> bool:
+        """The user has said no to the helpline offer once in this session."""
+        return self._flag(_OFFER_DECLINED)
+
+    @offer_declined.setter
+    def offer_declined(self, value: bool) -> None:
+        self._attributes[_OFFER_DECLINED] = value
+
+    def remember(self, content: Content) -> None:
+        self._attributes[_LAST_CONTENT] = {
+            "speech": content.speech,
+            "reprompt": content.reprompt,
+            "pending": content.pending,
+            "replay": content.replay,
+        }
 
     @property
-    def last_output(self) -> tuple[str, str | None] | None:
-        speech = self._attributes.get(_LAST_SPEECH)
-        reprompt = self._attributes.get(_LAST_REPROMPT)
+    def last_content(self) -> Content | None:
+        stored = self._attributes.get(_LAST_CONTENT)
+        if not isinstance(stored, dict):
+            return None
+        speech, reprompt = stored.get("speech"), stored.get("reprompt")
         if not isinstance(speech, str) or not speech:
             return None
-        return speech, reprompt if isinstance(reprompt, str) else None
+        return Content(
+            speech=speech,
+            reprompt=reprompt if isinstance(reprompt, str) and reprompt else None,
+            pending=_pending(stored.get("pending")),
+            replay="helpline" if stored.get("replay") == "helpline" else None,
+        )
 
     def start_over(self) -> None:
         """Back to the start: forget the conversation, keep the user's settings."""

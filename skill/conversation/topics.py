@@ -3,12 +3,11 @@ and "tell me more"."""
 
 from __future__ import annotations
 
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_slot
+from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
-from ask_sdk_model.slu.entityresolution import StatusCode
 
 from skill.conversation.base import IntentHandler
+from skill.conversation.slots import resolved_value_id
 from skill.conversation.turn import Turn
 from skill.knowledge import Knowledge, Route
 from skill.speech import Speech
@@ -30,22 +29,6 @@ class TopicHandler(IntentHandler):
         return turn.answer(topic)
 
 
-def resolved_value_id(handler_input: HandlerInput, slot_name: str) -> tuple[bool, str | None]:
-    """(heard, value id): whether the slot was filled, and the id it resolved to.
-
-    A value the model does not know (ER_SUCCESS_NO_MATCH) is heard with no id.
-    """
-    slot = get_slot(handler_input, slot_name)
-    if slot is None or not (slot.value or slot.slot_value):
-        return False, None
-    for authority in getattr(slot.resolutions, "resolutions_per_authority", None) or []:
-        if authority.status is not None and authority.status.code == StatusCode.ER_SUCCESS_MATCH:
-            for wrapper in authority.values or []:
-                if wrapper.value is not None and wrapper.value.id:
-                    return True, str(wrapper.value.id)
-    return True, None
-
-
 class RoutedTopicHandler(IntentHandler):
     """Intents whose topic depends on one slot: treatment, symptom or body site."""
 
@@ -62,11 +45,25 @@ class RoutedTopicHandler(IntentHandler):
             return turn.answer(turn.knowledge.topics[route.default])
         topic = turn.knowledge.topic_for_slot_value(route.slot, value_id) if value_id else None
         if topic is None:
-            # Something we have no page for ("the liver", "immunotherapy"): say so, say
-            # what we can help with, and offer the nurses.
+            # Something the page does not cover ("immunotherapy"): say so kindly, say
+            # what we can help with, and offer the nurses; for a symptom, urgent help too.
+            speech = Speech().say(turn.say(route.unknown))
+            if route.slot == "symptom":
+                speech.say(turn.say("urgent_help"))
             card = turn.helpline_card("unknown_card_title", "unknown_card")
-            return turn.reply(Speech().say(turn.say(route.unknown)), closing="offer", card=card)
+            return turn.reply(speech, closing="offer", card=card)
         return turn.answer(topic)
+
+
+class BeyondPageHandler(IntentHandler):
+    """Cure, how long, trials, a named drug: questions for their own doctor or nurse, who
+    know their situation; the nurses can talk it through, so the offer follows."""
+
+    intents = ("BeyondPageIntent",)
+
+    def answer(self, turn: Turn) -> Response:
+        card = turn.helpline_card("unknown_card_title", "unknown_card")
+        return turn.reply(Speech().say(turn.say("beyond_page")), closing="nurses", card=card)
 
 
 class TellMeMoreHandler(IntentHandler):
@@ -80,8 +77,8 @@ class TellMeMoreHandler(IntentHandler):
         if topic is None:
             speech = Speech().say(turn.say("more_nothing"))
             reprompt = Speech().say(turn.say("help_reprompt"))
-            return turn.respond(speech, reprompt=reprompt, card=None, pending=None)
+            return turn.respond(speech, reprompt=reprompt, card=None, pending=None, remember=False)
         if turn.session.more_given:
             speech = Speech().say(turn.say("more_done", title=topic.title.lower()))
-            return turn.reply(speech, closing="offer")
+            return turn.reply(speech, closing="nurses" if topic.nurses_next else "offer")
         return turn.answer(topic, more=True)

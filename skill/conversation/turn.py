@@ -2,7 +2,8 @@
 
 Handlers decide *what* to say; ``Turn`` decides how every reply ends (the helpline
 offer, or "What else would you like to know?"), adds the one-line disclaimer to the
-first answer, applies the user's speaking rate, and puts a card with the source on it.
+first answer, applies the user's speaking rate, puts a card with the source on it, and
+notes what was said so that it can be said again.
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import StandardCard
 
 from skill import opening_hours
-from skill.conversation.state import Pending, SessionState
+from skill.conversation.state import Content, Pending, Replay, SessionState
 from skill.dialogue import Dialogue
 from skill.knowledge import Knowledge, Topic
-from skill.speech import Speech
+from skill.speech import Speech, validate
 
-#: How a reply ends. "offer": offer the helpline (or, once it has been read, ask what
-#: else); "anything_else": ask what else; "end": close the session.
-Closing = Literal["offer", "anything_else", "end"]
+#: How a reply ends. "offer": offer the helpline, unless it has been read or the user
+#: has said no to it; "nurses": offer it even after a no, because the nurses are the
+#: natural next step (support, feelings, deciding not to have treatment), but never
+#: once it has been read; "anything_else": ask what else; "end": close the session.
+Closing = Literal["offer", "nurses", "anything_else", "end"]
 
 _TURN = "turn"
 
@@ -39,6 +42,8 @@ class Turn:
     now: datetime
     rng: random.Random
     session: SessionState
+    #: What this turn said, if it is content worth saying again; the repeat cache keeps it.
+    said: Content | None = None
 
     def say(self, key: str, **values: str) -> str:
         return self.dialogue.say(key, self.rng, **values)
@@ -49,23 +54,38 @@ class Turn:
 
     # --- Finishing replies -------------------------------------------------------
 
+    def offers_helpline(self, closing: Closing) -> bool:
+        """The offer policy: never once the number has been read; after the first no,
+        only where the nurses are the natural next step."""
+        if self.session.helpline_read:
+            return False
+        if closing == "nurses":
+            return True
+        return closing == "offer" and not self.session.offer_declined
+
     def reply(
         self,
         speech: Speech,
         *,
         closing: Closing,
         card: StandardCard | None = None,
+        remember: bool = True,
+        replay: Replay | None = None,
     ) -> Response:
         """A reply that ends the standard way (see ``Closing``)."""
         if closing == "end":
             return self.respond(speech, reprompt=None, card=card, pending=None)
-        if closing == "offer" and not self.session.helpline_read:
+        if self.offers_helpline(closing):
             speech.say(self.say("offer_helpline"))
             reprompt = Speech().say(self.say("offer_helpline_reprompt"))
-            return self.respond(speech, reprompt=reprompt, card=card, pending="helpline")
+            return self.respond(
+                speech, reprompt=reprompt, card=card, pending="helpline", remember=remember, replay=replay
+            )
         speech.say(self.say("anything_else"))
         reprompt = Speech().say(self.say("anything_else_reprompt"))
-        return self.respond(speech, reprompt=reprompt, card=card, pending="anything_else")
+        return self.respond(
+            speech, reprompt=reprompt, card=card, pending="anything_else", remember=remember, replay=replay
+        )
 
     def respond(
         self,
@@ -74,8 +94,15 @@ class Turn:
         reprompt: Speech | None,
         card: StandardCard | None,
         pending: Pending | None,
+        remember: bool = True,
+        replay: Replay | None = None,
     ) -> Response:
-        """The response itself. A reprompt keeps the microphone open; none ends the session."""
+        """The response itself. A reprompt keeps the microphone open; none ends the session.
+
+        ``remember=False`` marks an acknowledgement ("All right, I'll speak more
+        slowly"): "say that again" then repeats what came before it, not the
+        acknowledgement.
+        """
         builder = self.handler_input.response_builder
         builder.speak(speech.ssml(self.session.rate))
         if reprompt is not None:
@@ -84,6 +111,13 @@ class Turn:
             builder.set_card(card)
         builder.set_should_end_session(reprompt is None)
         self.session.pending = pending
+        if remember:
+            self.said = Content(
+                speech=speech.body(),
+                reprompt=reprompt.body() if reprompt is not None else None,
+                pending=pending,
+                replay=replay,
+            )
         return builder.response
 
     def answer(self, topic: Topic, *, more: bool = False) -> Response:
@@ -93,20 +127,43 @@ class Turn:
             speech.say(self.say("disclaimer"))
             self.session.disclaimer_given = True
         self.session.answered(topic.id, more=more)
-        return self.reply(speech, closing="offer", card=self.card(topic.title, topic.card))
+        closing: Closing = "nurses" if topic.nurses_next else "offer"
+        return self.reply(speech, closing=closing, card=self.card(topic.title, topic.card))
+
+    # --- Saying it again ---------------------------------------------------------
+
+    def last_content(self) -> Content | None:
+        """The last content, if it can still be said: it must render to valid SSML."""
+        content = self.session.last_content
+        if content is None:
+            return None
+        for body in (content.speech, content.reprompt):
+            if body is not None and validate(Speech.from_body(body).ssml()):
+                return None
+        return content
+
+    def say_again(self, content: Content, lead: Speech | None = None) -> Response:
+        """``content`` said again at the current rate, after ``lead`` if given. The
+        offer it ended with still stands; the content stays the last content."""
+        speech = (lead or Speech()).extend(Speech.from_body(content.speech))
+        reprompt = Speech.from_body(content.reprompt) if content.reprompt else None
+        return self.respond(speech, reprompt=reprompt, card=None, pending=content.pending, remember=False)
 
     # --- The helpline ------------------------------------------------------------
 
     def line_status(self) -> opening_hours.LineStatus:
         return opening_hours.status(self.knowledge.helpline, self.now)
 
+    def today(self) -> datetime:
+        """Now, in the helpline's (UK) time: its date is the UK date."""
+        return opening_hours.local(self.knowledge.helpline, self.now)
+
     def when_next_open(self, status: opening_hours.LineStatus) -> str:
         """'today at 9am', 'tomorrow at 9am' or 'on Monday at 9am'."""
         opening = status.next_opening
         assert opening is not None
         opens = opening_hours.spoken_time(opening)
-        today = self.now.astimezone(opening.tzinfo).date()
-        days_ahead = (opening.date() - today).days
+        days_ahead = (opening.date() - self.today().date()).days
         if days_ahead == 0:
             return self.say("when_today", opens=opens)
         if days_ahead == 1:

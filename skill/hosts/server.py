@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skill.clock import utc_now
 from skill.hosts.web_common import is_loopback
-from skill.opening_hours import utc_now
 
 if TYPE_CHECKING:  # the web stack is imported when serving, not for the command line's help
     from flask import Flask

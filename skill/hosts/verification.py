@@ -41,8 +41,8 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
+from skill.clock import utc_now
 from skill.hosts.sdk_compat import import_skill_adapter
-from skill.opening_hours import utc_now
 
 import_skill_adapter()  # makes the SDK importable where oscrypto cannot load (see there)
 from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException  # noqa: E402

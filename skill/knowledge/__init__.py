@@ -1,13 +1,14 @@
 """The knowledge: Cancer Research UK's page on secondary breast cancer, as topics.
 
 This module knows nothing about Alexa. It loads ``topics.toml`` once, checks it, and
-answers two questions: which topic answers this intent, and which topic does this slot
-value lead to. A broken content file raises ``ContentError`` at start-up, never in the
-middle of a user's question.
+answers three questions: which topic answers this intent, which topic does this slot
+value lead to, and do these words sound like a crisis or an emergency. A broken content
+file raises ``ContentError`` at start-up, never in the middle of a user's question.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from datetime import time
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 #: Spoken answers are one or two breaths; "tell me more" may take a little longer.
 SPEECH_WORD_LIMIT = 45
@@ -36,6 +37,8 @@ class Topic:
     card: str
     intents: tuple[str, ...] = ()
     slot_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The nurses are the natural next step after this answer: offer them even after a no.
+    nurses_next: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,12 +71,45 @@ class Source:
     card_line: str
 
 
+Urgency = Literal["crisis", "emergency"]
+
+
+def normalised_words(text: str) -> tuple[str, ...]:
+    """Lower-case words, apostrophes dropped ("can't" is "cant"), other marks as spaces:
+    how both the safety phrases and what was heard are compared."""
+    text = text.lower().replace("\u2019", "").replace("'", "")
+    return tuple(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def _holds(heard: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(heard[start : start + size] == phrase for start in range(len(heard) - size + 1))
+
+
+@dataclass(frozen=True)
+class SafetyWords:
+    """Phrases that, heard anywhere in a request, call for the crisis or emergency answer."""
+
+    crisis: tuple[tuple[str, ...], ...]
+    emergency: tuple[tuple[str, ...], ...]
+
+    def urgency(self, text: str) -> Urgency | None:
+        """"crisis", "emergency" or None for some words heard; crisis is checked first."""
+        heard = normalised_words(text)
+        if any(_holds(heard, phrase) for phrase in self.crisis):
+            return "crisis"
+        if any(_holds(heard, phrase) for phrase in self.emergency):
+            return "emergency"
+        return None
+
+
 @dataclass(frozen=True)
 class Knowledge:
     topics: Mapping[str, Topic]
     routes: Mapping[str, Route]
     helpline: Helpline
     source: Source
+    safety: SafetyWords
 
     def topic_for_intent(self, intent: str) -> Topic | None:
         """The topic that answers ``intent`` outright, if any."""
@@ -104,6 +140,39 @@ def _strings(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _flag(table: Mapping[str, Any], key: str, where: str) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise ContentError(f"{where}: '{key}' must be true or false")
+    return value
+
+
+def _safety(table: Any) -> SafetyWords:
+    """The safety phrases, each a sequence of normalised words: none empty, none twice."""
+    if not isinstance(table, dict):
+        raise ContentError("no [safety] table in the content file")
+    lists: dict[str, tuple[tuple[str, ...], ...]] = {}
+    seen: dict[tuple[str, ...], str] = {}
+    for kind in ("crisis", "emergency"):
+        phrases = _strings(table, kind, "safety")
+        if not phrases:
+            raise ContentError(f"safety: '{kind}' must list at least one phrase")
+        words_of = []
+        for phrase in phrases:
+            normal = normalised_words(phrase)
+            if " ".join(normal) != phrase:
+                raise ContentError(f"safety: write {phrase!r} as lower-case words without apostrophes")
+            if normal in seen:
+                raise ContentError(f"safety: {phrase!r} is listed twice ({seen[normal]} and {kind})")
+            seen[normal] = kind
+            words_of.append(normal)
+        lists[kind] = tuple(words_of)
+    unknown = set(table) - {"crisis", "emergency"}
+    if unknown:
+        raise ContentError(f"safety: unknown keys {sorted(unknown)}")
+    return SafetyWords(crisis=lists["crisis"], emergency=lists["emergency"])
+
+
 def _clock(text: str, where: str) -> time:
     try:
         return time.fromisoformat(text)
@@ -131,6 +200,7 @@ def _topic(topic_id: str, table: Mapping[str, Any]) -> Topic:
         slot_values=MappingProxyType(
             {slot: _strings(slot_table, slot, f"{where}.slot_values") for slot in slot_table}
         ),
+        nurses_next=_flag(table, "nurses_next", where),
     )
     if words(topic.speech) > SPEECH_WORD_LIMIT:
         raise ContentError(f"{where}: speech has {words(topic.speech)} words, over {SPEECH_WORD_LIMIT}")
@@ -214,6 +284,7 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
         routes=MappingProxyType(routes),
         helpline=helpline,
         source=source,
+        safety=_safety(data.get("safety")),
     )
 
 

@@ -1,0 +1,191 @@
+"""Safety first: crisis and emergency answers, and the safety net on words in any slot.
+
+Through the real Lambda handler with Alexa's JSON envelopes. Expected words are read
+from the dialogue by key, so rewording an answer breaks no test here.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from collections.abc import Callable
+from importlib import resources
+
+import pytest
+
+from skill import builder, dialogue, knowledge
+from skill.devtools.envelopes import slot_json
+from skill.knowledge import ContentError
+from tests.conftest import Conversation
+
+WORDS = dialogue.load()
+SAMARITANS_DIGITS = '<say-as interpret-as="digits">116</say-as> <say-as interpret-as="digits">123</say-as>'
+DIGITS_999 = '<say-as interpret-as="digits">999</say-as>'
+
+
+def said(key: str) -> str:
+    (text,) = WORDS.phrasings(key)
+    return text
+
+
+def symptom(spoken: str) -> dict:
+    """A symptom the model does not know, as Alexa sends it: heard, but no match."""
+    return {"symptom": slot_json("symptom", spoken, "SymptomType", None, None)}
+
+
+# --- Crisis -----------------------------------------------------------------------------
+
+
+def test_crisis_answer_is_samaritans_and_999_first_and_keeps_the_session_open(talk: Conversation) -> None:
+    heard = talk.intent("CrisisIntent")
+    assert heard.speech == said("crisis")
+    assert heard.speech.index("Samaritans") < heard.speech.index("999") < heard.speech.index("nurses")
+    assert SAMARITANS_DIGITS in heard.ssml and DIGITS_999 in heard.ssml  # digit by digit
+    assert "Would you like" not in heard.speech  # nothing else in that answer
+    assert not heard.ends_session
+    assert heard.reprompt == said("crisis_reprompt") and SAMARITANS_DIGITS in heard.reprompt_ssml
+    assert heard.card["title"] == said("crisis_card_title")
+    assert "116 123" in heard.card["text"] and "999" in heard.card["text"]
+
+
+def test_crisis_about_someone_else_gets_the_same_calm_answer(talk: Conversation) -> None:
+    talk.intent("WhatIsIntent")
+    heard = talk.intent("CrisisIntent")  # "my husband is talking about ending his life"
+    assert heard.speech == said("crisis")
+    assert not heard.ends_session
+
+
+def test_crisis_is_checked_before_every_other_handler() -> None:
+    handlers = builder.request_handlers(knowledge.load())
+    assert type(handlers[0]).__name__ == "CrisisHandler"
+    assert type(handlers[1]).__name__ == "SlotSafetyNetHandler"
+
+
+def test_say_that_again_after_a_crisis_repeats_the_numbers(talk: Conversation) -> None:
+    first = talk.intent("CrisisIntent")
+    again = talk.intent("AMAZON.RepeatIntent")
+    assert again.ssml == first.ssml
+
+
+def test_nothing_but_the_intent_name_is_logged_or_kept(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    talk = Conversation()
+    sentinel = "sentinel zebra kill myself"
+    heard = talk.intent("SymptomIntent", symptom(sentinel))
+    talk.intent("CrisisIntent")
+    assert heard.speech == said("crisis")
+    assert "CrisisIntent" in caplog.text and "SymptomIntent" in caplog.text
+    for private in ("sentinel", "zebra", "kill myself"):
+        assert private not in caplog.text
+        assert private not in repr(talk.session.attributes)
+
+
+# --- Emergencies --------------------------------------------------------------------------
+
+
+def test_emergency_answer_is_999_then_111_and_keeps_the_session_open(talk: Conversation) -> None:
+    heard = talk.intent("EmergencyIntent")
+    assert heard.speech.startswith(said("emergency"))
+    assert heard.speech.index("999") < heard.speech.index("NHS 111")
+    assert DIGITS_999 in heard.ssml
+    assert not heard.ends_session and heard.reprompt
+    assert heard.card["title"] == said("emergency_card_title")
+
+
+def test_emergency_after_the_number_was_read_asks_what_else(talk: Conversation) -> None:
+    talk.intent("HelplineIntent")
+    heard = talk.intent("EmergencyIntent")
+    assert heard.speech.startswith(said("emergency"))
+    assert heard.speech.endswith(said("anything_else"))
+    assert not heard.ends_session
+
+
+@pytest.mark.parametrize(
+    "spoken",
+    [
+        "chest pain",
+        "she's unconscious",
+        "bleeding heavily",
+        "my legs have gone numb",
+        "she's very confused",
+        "a high temperature after chemo",
+        "shivering",
+        "I can't breathe",
+        "severe pain the tablets don't touch",
+    ],
+)
+def test_urgent_words_in_a_slot_get_the_emergency_answer(talk: Conversation, spoken: str) -> None:
+    heard = talk.intent("SymptomIntent", symptom(spoken))
+    assert heard.speech.startswith(said("emergency"))
+    assert not heard.ends_session
+
+
+@pytest.mark.parametrize("spoken", ["suicidal", "I want to kill myself", "she doesn't want to live"])
+def test_crisis_words_in_a_slot_get_the_crisis_answer(talk: Conversation, spoken: str) -> None:
+    heard = talk.intent("SymptomIntent", symptom(spoken))
+    assert heard.speech == said("crisis")
+    assert not heard.ends_session
+
+
+def test_the_safety_net_covers_every_intent_and_resolved_values_too(talk: Conversation) -> None:
+    heard = talk.intent(
+        "TreatmentInfoIntent",
+        {"treatment": slot_json("treatment", "chest pain", "TreatmentType", "chemotherapy", "chemotherapy")},
+    )
+    assert heard.speech.startswith(said("emergency"))
+
+
+def test_ordinary_symptoms_are_not_caught_by_the_safety_net(talk: Conversation) -> None:
+    bone_pain = slot_json("symptom", "bone pain", "SymptomType", "bone_pain", "bone pain")
+    heard = talk.intent("SymptomIntent", {"symptom": bone_pain})
+    assert heard.speech.startswith(knowledge.load().topics["bone_pain"].speech)
+
+
+def test_the_unknown_symptom_answer_carries_urgent_help(talk: Conversation) -> None:
+    heard = talk.intent("SymptomIntent", symptom("itchy feet"))
+    assert heard.speech.startswith(said("unknown_symptom"))
+    assert said("urgent_help") in heard.speech
+    assert not heard.ends_session
+
+
+def test_breathlessness_answer_says_999_if_struggling_to_breathe_now() -> None:
+    assert "999" in knowledge.load().topics["breathlessness"].speech
+
+
+# --- The safety phrases are data, checked at start-up ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "urgency"),
+    [
+        ("I'm SUICIDAL", "crisis"),
+        ("I don\u2019t want to live", "crisis"),
+        ("chest pain and I want to die", "crisis"),  # crisis first
+        ("can't breathe", "emergency"),
+        ("unconscious!", "emergency"),
+        ("bone pain", None),
+        ("fit enough for surgery", None),
+        ("numbers", None),  # whole words only: not "numb"
+    ],
+)
+def test_safety_words_match_whole_normalised_words(text: str, urgency: str | None) -> None:
+    assert knowledge.load().safety.urgency(text) == urgency
+
+
+def content() -> dict:
+    return tomllib.loads(resources.files("skill.knowledge").joinpath("topics.toml").read_text())
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda s: s.pop("crisis"), "crisis"),
+        (lambda s: s["emergency"].append("Can't Breathe"), "lower-case words"),
+        (lambda s: s["emergency"].append("suicidal"), "listed twice"),
+    ],
+)
+def test_broken_safety_phrases_fail_at_load(change: Callable[[dict], object], problem: str) -> None:
+    data = content()
+    change(data["safety"])
+    with pytest.raises(ContentError, match=problem):
+        knowledge.parse(data)
