@@ -1,5 +1,8 @@
 """Build the AWS Lambda deployment zip: lambda_function.py, the skill package and every
-runtime dependency at its root; no tests, no caches.
+runtime dependency at its root; no tests, no caches, and no ``skill/devtools`` (the
+developer tools: the typed resolvers, evaluation, a test CA; nothing in production
+imports them, and the generalising resolver needs scikit-learn, a development-only
+dependency).
 
 Dependencies are installed as pure-Python wheels only (``--implementation py
 --platform any``), so the zip runs on any Lambda Python runtime (3.12, 3.13) and on
@@ -21,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 _SKIP_DIRS = {"__pycache__", "bin", "tests", "test"}
 _SKIP_SUFFIXES = {".pyc", ".pyo"}
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+#: Parts of the skill package that stay out of the zip: developer tools only.
+DEV_ONLY = ("devtools",)
 
 
 def install_dependencies(requirements: Path, target: Path) -> None:
@@ -65,7 +70,7 @@ def build(requirements: Path, output: Path) -> Path:
         install_dependencies(requirements, staging)
         shutil.copy2(ROOT / "lambda" / "lambda_function.py", staging / "lambda_function.py")
         shutil.copytree(
-            ROOT / "skill", staging / "skill", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+            ROOT / "skill", staging / "skill", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", *DEV_ONLY)
         )
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_suffix(".partial")

@@ -1,4 +1,4 @@
-"""The command line: ``python -m skill ask|chat|check|serve``."""
+"""The command line: ``python -m skill ask|chat|check|evaluate|serve``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from skill.speech import plain_text
+
+if TYPE_CHECKING:
+    from skill.devtools.nlu import Resolution, UtteranceResolver
 
 log = logging.getLogger("skill")
 
@@ -27,13 +30,12 @@ def _clock(at: str | None) -> Callable[[], datetime]:
 class Typist:
     """Types at the skill as Alexa would send it: utterance, resolution, envelope, handler."""
 
-    def __init__(self, at: str | None = None) -> None:
+    def __init__(self, at: str | None = None, exact: bool = False) -> None:
         from skill.builder import lambda_handler
         from skill.devtools.envelopes import Session
-        from skill.devtools.nlu import resolver
 
         self.handler = lambda_handler(clock=_clock(at))
-        self.resolver = resolver()
+        self.resolver = _resolver(exact)
         self.session = Session()
 
     def send(self, envelope: dict[str, Any]) -> dict[str, Any]:
@@ -44,10 +46,29 @@ class Typist:
     def launch(self) -> dict[str, Any]:
         return self.send(self.session.launch())
 
-    def say(self, utterance: str) -> tuple[str, dict[str, Any]]:
+    def say(self, utterance: str) -> tuple[Resolution, dict[str, Any]]:
         resolution = self.resolver.resolve(utterance)
         envelope = self.session.resolved(resolution, self.resolver.intent_slots[resolution.intent])
-        return resolution.intent, self.send(envelope)
+        return resolution, self.send(envelope)
+
+
+def _resolver(exact: bool) -> UtteranceResolver:
+    """The exact word-for-word matcher, or the generalising one (the default)."""
+    if exact:
+        from skill.devtools.nlu import resolver
+
+        return resolver()
+    from skill.devtools.generalising import generalising_resolver
+
+    return generalising_resolver()
+
+
+def understood(resolution: Resolution) -> str:
+    """'(SymptomIntent symptom=bone_pain 0.93)': what the utterance resolved to."""
+    slots = " ".join(
+        f"{name}={value.value_id or 'NO_MATCH:' + repr(value.spoken)}" for name, value in resolution.slots.items()
+    )
+    return f"({' '.join(part for part in (resolution.intent, slots) if part)} {resolution.confidence:.2f})"
 
 
 def spoken(response: dict[str, Any]) -> str:
@@ -66,15 +87,16 @@ def card_lines(response: dict[str, Any]) -> list[str]:
 
 
 def command_ask(args: argparse.Namespace, out: TextIO) -> int:
-    typist = Typist(args.at)
+    typist = Typist(args.at, exact=args.exact)
     if args.utterance.strip():
-        intent, response = typist.say(args.utterance)
+        resolution, response = typist.say(args.utterance)
+        heard = understood(resolution)
     else:
-        intent, response = "LaunchRequest", typist.launch()
+        heard, response = "(LaunchRequest)", typist.launch()
     if args.json:
         print(json.dumps(response, indent=2), file=out)
         return 0
-    print(f"({intent})", file=out)
+    print(heard, file=out)
     print(f"Alexa: {spoken(response)}", file=out)
     if args.cards:
         print("\n".join(card_lines(response)), file=out)
@@ -82,7 +104,7 @@ def command_ask(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def command_chat(args: argparse.Namespace, out: TextIO, lines: TextIO) -> int:
-    typist = Typist(args.at)
+    typist = Typist(args.at, exact=args.exact)
     print("Type what you would say to Alexa. An empty line or Ctrl-D ends.\n", file=out)
     print(f"Alexa: {spoken(typist.launch())}", file=out)
     while not typist.session.ended:
@@ -92,9 +114,9 @@ def command_chat(args: argparse.Namespace, out: TextIO, lines: TextIO) -> int:
             typist.send(typist.session.session_ended())
             print("", file=out)
             break
-        intent, response = typist.say(line.strip())
+        resolution, response = typist.say(line.strip())
         if args.verbose:
-            print(f"  ({intent})", file=out)
+            print(f"  {understood(resolution)}", file=out)
         print(f"Alexa: {spoken(response)}", file=out)
         if args.cards:
             print("\n".join(card_lines(response)), file=out)
@@ -114,6 +136,25 @@ def command_check(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def command_evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
+    from skill.devtools import evaluation
+    from skill.devtools.nlu import load_model
+
+    phrasings = evaluation.read_phrasings(Path(args.phrasings))
+    if args.export_annotations:
+        evaluation.write_annotation_set(Path(args.export_annotations), phrasings, load_model())
+        print(f"wrote {len(phrasings)} annotations to {args.export_annotations}", file=out)
+        return 0
+    outcomes = evaluation.evaluate(_resolver(args.exact), phrasings)
+    evaluation.report(outcomes, out)
+    problems = evaluation.failures(outcomes)
+    for problem in problems:
+        print(f"evaluate failed: {problem}", file=out)
+    return 1 if problems else 0
+
+
 def command_serve(args: argparse.Namespace, out: TextIO) -> int:
     from skill.hosts import server
 
@@ -129,13 +170,22 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the whole response Alexa would receive")
     ask.add_argument("--cards", action="store_true", help="print the card too")
     ask.add_argument("--at", help="pretend it is this time (ISO 8601 with zone)")
+    ask.add_argument("--exact", action="store_true", help="match samples word for word, as before")
 
     chat = commands.add_parser("chat", help="a typed conversation, turn by turn")
     chat.add_argument("--cards", action="store_true", help="print the cards too")
     chat.add_argument("--verbose", action="store_true", help="print the intent each line resolved to")
     chat.add_argument("--at", help="pretend it is this time (ISO 8601 with zone)")
+    chat.add_argument("--exact", action="store_true", help="match samples word for word, as before")
 
     commands.add_parser("check", help="check the model, manifest and content against each other")
+
+    from skill.devtools.evaluation import PHRASINGS
+
+    evaluate = commands.add_parser("evaluate", help="how well the model understands the evaluation set")
+    evaluate.add_argument("--phrasings", default=str(PHRASINGS), help="the evaluation set (TSV)")
+    evaluate.add_argument("--exact", action="store_true", help="use the word-for-word matcher")
+    evaluate.add_argument("--export-annotations", metavar="PATH", help="write it as an Alexa NLU annotation set")
 
     from skill.hosts import server
 
@@ -152,4 +202,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, lines: Tex
         return command_chat(args, out, lines)
     if args.command == "check":
         return command_check(args, out)
+    if args.command == "evaluate":
+        return command_evaluate(args, out)
     return command_serve(args, out)

@@ -11,7 +11,8 @@ import pytest
 
 from skill import builder
 from skill.devtools.envelopes import Session
-from skill.devtools.nlu import Resolver, resolver
+from skill.devtools.generalising import generalising_resolver
+from skill.devtools.nlu import UtteranceResolver, resolver
 from skill.speech import plain_text
 
 #: A Monday at 11:00 UK time (GMT): the nurse line is open.
@@ -62,11 +63,13 @@ class Heard:
 class Conversation:
     """A user talking to the skill through the real Lambda handler, turn by turn."""
 
-    def __init__(self, now: datetime = OPEN_TIME, locale: str = "en-GB") -> None:
+    def __init__(self, now: datetime = OPEN_TIME, locale: str = "en-GB", exact: bool = False) -> None:
         self.now = now
         self.handler = builder.lambda_handler(clock=self.clock, rng=random.Random(7))
         self.session = Session(locale=locale)
-        self.nlu: Resolver = resolver()
+        # Typed utterances are understood as Alexa would: by the generalising resolver,
+        # or word for word against the samples with exact=True.
+        self.nlu: UtteranceResolver = resolver() if exact else generalising_resolver()
 
     def clock(self) -> datetime:
         return self.now

@@ -90,6 +90,9 @@ def test_lambda_zip_runs_on_a_clean_interpreter(python: str, tmp_path: Path) -> 
     assert "skill/knowledge/topics.toml" in names and "tzdata/zoneinfo/Europe/London" in names
     assert "holidays/countries/united_kingdom.py" in names
     assert not [n for n in names if "__pycache__" in n or n.startswith("tests/") or n.endswith(".pyc")]
+    # Developer tools and their development-only dependencies stay out.
+    dev_only = ("skill/devtools/", "sklearn/", "numpy/", "scipy/", "joblib/")
+    assert not [n for n in names if n.startswith(dev_only)]
     session = Session()
     events = [session.launch(), session.intent("HelplineHoursIntent")]
     # -I: isolated (no user site, no environment); -S: no site-packages at all.

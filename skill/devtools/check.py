@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from skill import builder, dialogue, knowledge
-from skill.devtools import nlu
+from skill.devtools import grammar, nlu
 from skill.devtools.envelopes import Session, slot_json
 from skill.speech import Speech, validate
 
@@ -29,7 +29,6 @@ REQUIRED_BUILT_INS = {
     "AMAZON.YesIntent",
     "AMAZON.NoIntent",
 }
-_SAMPLE_CHARACTERS = re.compile(r"^[A-Za-z' .{}]+$")
 _CONNECTING_WORDS = ("to", "for", "about", "if", "whether", "that")
 _PRIVACY_FLAGS = (
     "allowsPurchases",
@@ -90,7 +89,7 @@ def check_model(model: dict[str, Any], handled: set[str]) -> Problems:
                 problems.append(f"model: {name}.{slot_name} has undefined type {slot_type}")
         used: set[str] = set()
         for sample in intent.get("samples", []):
-            if not _SAMPLE_CHARACTERS.match(sample):
+            if not grammar.SAMPLE_CHARACTERS.match(grammar.SLOT_REFERENCE.sub("x", sample)):
                 problems.append(f"model: {name} sample {sample!r} has characters Alexa refuses")
             refs = set(re.findall(r"\{(\w+)\}", sample))
             used |= refs

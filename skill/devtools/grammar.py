@@ -71,7 +71,7 @@ MAX_SLOT_VALUES = 50_000
 #: Ours: a sample is something a person says in one breath.
 MAX_SAMPLE_CHARACTERS = 200
 #: Ours: keep the model quick to build in the console, and reviewable.
-TARGET_MAX_SAMPLES = 15_000
+TARGET_MAX_SAMPLES = 16_000
 #: Ours: how many samples one grammar line may produce (an intent may say otherwise).
 LINE_CAP = 20
 

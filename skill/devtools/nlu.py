@@ -5,7 +5,8 @@ for an utterance that matches a sample: the sample's intent, each slot's words, 
 entity resolution against the custom slot types (ER_SUCCESS_MATCH with the value's id,
 or ER_SUCCESS_NO_MATCH for words the type does not list). Anything that matches no
 sample goes to AMAZON.FallbackIntent. Real Alexa also generalises beyond the samples;
-this does not, which makes it a strict test of the samples themselves.
+this does not, which makes it a strict test of the samples themselves. The generalising
+stand-in is ``skill.devtools.generalising``; both answer with the same ``Resolution``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 MODELS = Path(__file__).resolve().parents[2] / "interaction_models"
 FALLBACK = "AMAZON.FallbackIntent"
@@ -56,6 +57,19 @@ class Resolution:
     slots: dict[str, SlotValue] = field(default_factory=dict)
     #: Slots the intent has but the utterance did not fill.
     empty_slots: tuple[str, ...] = ()
+    #: How sure the resolver is of its best intent, 0 to 1. The exact matcher is sure (1.0);
+    #: the generalising one gives its probability, and under its threshold answers the
+    #: fallback with the best intent's (too low) probability here.
+    confidence: float = 1.0
+
+
+class UtteranceResolver(Protocol):
+    """What the typed tools need of a resolver, exact or generalising."""
+
+    @property
+    def intent_slots(self) -> dict[str, dict[str, str]]: ...
+
+    def resolve(self, utterance: str) -> Resolution: ...
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,10 @@ class Resolver:
         regex = r"\s*".join(pattern) if pattern else r"$^"
         return _Sample(intent, sample, re.compile(rf"^{regex}$"), tuple(slot_names), literal)
 
+    def spoken_forms(self, slot_type: str) -> dict[str, tuple[str, str]]:
+        """Every normalised value and synonym of a custom slot type: (value id, canonical)."""
+        return self._synonyms.get(slot_type, {})
+
     def slot_value(self, intent: str, slot: str, spoken: str) -> SlotValue:
         slot_type = self.intent_slots[intent][slot]
         match = self._synonyms.get(slot_type, {}).get(normalise(spoken))
@@ -121,9 +139,20 @@ class Resolver:
 
     def resolve(self, utterance: str) -> Resolution:
         """The intent and slots Alexa would send for this utterance."""
-        text = normalise(utterance)
+        return self._best_match(normalise(utterance), self._samples) or Resolution(FALLBACK, {}, ())
+
+    def template_match(self, intent: str, utterance: str) -> Resolution | None:
+        """The best word-for-word match among one intent's samples, if any.
+
+        The generalising resolver uses it to find the words heard in a slot that the slot
+        type does not list (ER_SUCCESS_NO_MATCH), as only a sample's shape can show them.
+        """
+        samples = [sample for sample in self._samples if sample.intent == intent]
+        return self._best_match(normalise(utterance), samples)
+
+    def _best_match(self, text: str, samples: list[_Sample]) -> Resolution | None:
         best: tuple[tuple[int, int], Resolution] | None = None
-        for sample in self._samples:
+        for sample in samples:
             match = sample.pattern.match(text)
             if not match:
                 continue
@@ -139,9 +168,18 @@ class Resolver:
             if best is None or score > best[0]:
                 empty = tuple(s for s in self.intent_slots[sample.intent] if s not in slots)
                 best = (score, Resolution(sample.intent, slots, empty))
-        if best is None:
-            return Resolution(FALLBACK, {}, ())
-        return best[1]
+        return best[1] if best else None
+
+    def samples_matching(self, utterance: str) -> list[tuple[str, str, dict[str, SlotValue]]]:
+        """Every sample (intent, sample, slots) whose words match the utterance's word for word."""
+        text = normalise(utterance)
+        found = []
+        for sample in self._samples:
+            match = sample.pattern.match(text)
+            if match:
+                slots = {name: self.slot_value(sample.intent, name, match.group(name)) for name in sample.slot_names}
+                found.append((sample.intent, sample.text, slots))
+        return found
 
     def samples(self, intent: str) -> list[str]:
         return [sample.text for sample in self._samples if sample.intent == intent]

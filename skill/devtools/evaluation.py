@@ -1,0 +1,169 @@
+"""``python -m skill evaluate``: how well the model understands phrasings it has never
+seen, and the floors the project holds itself to.
+
+The evaluation set (``tests/phrasings/en-GB.tsv``) was written apart from the model's
+samples; ``verbatim_lines`` proves none of its lines is a sample word for word. Each line
+names the intent and the slot value id it must reach; a line is right only when both are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from skill.devtools.nlu import FALLBACK, Resolution, Resolver, UtteranceResolver, normalise
+
+PHRASINGS = Path(__file__).resolve().parents[2] / "tests" / "phrasings" / "en-GB.tsv"
+
+#: At least this share of lines must get the right intent and slot.
+OVERALL_FLOOR = 0.95
+#: Every line expecting one of these must be right: a miss here leaves someone in danger
+#: without the right number.
+SAFETY_INTENTS = frozenset({"EmergencyIntent", "CrisisIntent"})
+#: Every out-of-domain line must reach the fallback, never an answer about cancer.
+#: (The slot column ``?`` means: a value is heard that the slot type does not list.)
+UNLISTED = "?"
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    line: int
+    utterance: str
+    intent: str
+    slot: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    phrasing: Phrasing
+    got_intent: str
+    got_slot: str
+    confidence: float
+
+    @property
+    def right(self) -> bool:
+        return self.got_intent == self.phrasing.intent and self.got_slot == self.phrasing.slot
+
+
+def read_phrasings(path: Path = PHRASINGS) -> list[Phrasing]:
+    """The evaluation set: ``utterance<TAB>intent<TAB>slot`` after a header line."""
+    phrasings: list[Phrasing] = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip() or raw.startswith("#") or raw.startswith("utterance\t"):
+            continue
+        columns = raw.split("\t")
+        if len(columns) != 3 or not columns[0].strip() or not columns[1].strip():
+            raise ValueError(f"{path.name}:{number}: expected utterance, intent and slot, tab-separated")
+        phrasings.append(Phrasing(number, columns[0].strip(), columns[1].strip(), columns[2].strip()))
+    return phrasings
+
+
+def slot_heard(resolution: Resolution) -> str:
+    """The slot column for a resolution: a value id, ``?`` for an unlisted value, or ''."""
+    for value in resolution.slots.values():
+        return value.value_id or UNLISTED
+    return ""
+
+
+def evaluate(resolver: UtteranceResolver, phrasings: Sequence[Phrasing]) -> list[Outcome]:
+    outcomes = []
+    for phrasing in phrasings:
+        resolution = resolver.resolve(phrasing.utterance)
+        outcomes.append(Outcome(phrasing, resolution.intent, slot_heard(resolution), resolution.confidence))
+    return outcomes
+
+
+def failures(outcomes: Sequence[Outcome]) -> list[str]:
+    """Which floors are not met; empty when the evaluation passes."""
+    problems = []
+    if not outcomes:
+        return ["no phrasings to evaluate"]
+    share = sum(outcome.right for outcome in outcomes) / len(outcomes)
+    if share < OVERALL_FLOOR:
+        problems.append(f"{share:.1%} of lines right, under the floor of {OVERALL_FLOOR:.0%}")
+    for outcome in outcomes:
+        expected = outcome.phrasing.intent
+        if not outcome.right and expected in SAFETY_INTENTS:
+            problems.append(f"a {expected} line missed (line {outcome.phrasing.line})")
+        if expected == FALLBACK and outcome.got_intent != FALLBACK:
+            problems.append(f"an out-of-domain line reached {outcome.got_intent} (line {outcome.phrasing.line})")
+    return problems
+
+
+def report(outcomes: Sequence[Outcome], out: TextIO) -> None:
+    """Accuracy overall and per intent, the most confused pairs, and every miss."""
+    right = sum(outcome.right for outcome in outcomes)
+    print(f"{right}/{len(outcomes)} lines right ({right / max(len(outcomes), 1):.1%})", file=out)
+    totals: Counter[str] = Counter(outcome.phrasing.intent for outcome in outcomes)
+    goods: Counter[str] = Counter(outcome.phrasing.intent for outcome in outcomes if outcome.right)
+    print("\nper intent (right / lines):", file=out)
+    for intent in sorted(totals):
+        print(f"  {intent:28} {goods[intent]:4d} / {totals[intent]:<4d} {goods[intent] / totals[intent]:6.1%}", file=out)
+    confused: Counter[tuple[str, str]] = Counter(
+        (outcome.phrasing.intent, outcome.got_intent)
+        for outcome in outcomes
+        if outcome.got_intent != outcome.phrasing.intent
+    )
+    if confused:
+        print("\nmost confused (expected -> got):", file=out)
+        for (expected, got), count in confused.most_common(10):
+            print(f"  {count:3d}  {expected} -> {got}", file=out)
+    misses = [outcome for outcome in outcomes if not outcome.right]
+    if misses:
+        print(f"\nevery miss ({len(misses)}):", file=out)
+        for outcome in misses:
+            phrasing = outcome.phrasing
+            expected = f"{phrasing.intent}[{phrasing.slot}]" if phrasing.slot else phrasing.intent
+            got = f"{outcome.got_intent}[{outcome.got_slot}]" if outcome.got_slot else outcome.got_intent
+            print(f"  line {phrasing.line}: {phrasing.utterance!r}", file=out)
+            print(f"      expected {expected}, got {got} ({outcome.confidence:.2f})", file=out)
+
+
+def verbatim_lines(phrasings: Sequence[Phrasing], exact: Resolver) -> list[tuple[Phrasing, str, str]]:
+    """Lines that are a sample word for word, or a sample's template with a listed slot
+    value filled in: (line, intent, sample). Such a line measures memory, not
+    generalisation."""
+    found = []
+    for phrasing in phrasings:
+        for intent, sample, slots in exact.samples_matching(phrasing.utterance):
+            if all(value.value_id is not None for value in slots.values()):
+                found.append((phrasing, intent, sample))
+                break
+    return found
+
+
+def annotation_set(phrasings: Sequence[Phrasing], model: dict[str, Any]) -> dict[str, Any]:
+    """The set as an Alexa NLU annotation set, in the JSON the Skill Management API's
+    NLU Evaluation Tool takes (developer.amazon.com/docs/smapi/nlu-evaluation-tool-api.html):
+    ``{"data": [{"inputs": {"utterance"}, "expected": [{"intent": {"name", "slots"}}]}]}``,
+    slots as ``{"slotValue": {"type": "Simple", "value": ...}}`` with the value's name."""
+    language_model = model["interactionModel"]["languageModel"]
+    names = {
+        (slot_type["name"], value["id"]): value["name"]["value"]
+        for slot_type in language_model.get("types", [])
+        for value in slot_type.get("values", [])
+    }
+    slot_of = {
+        intent["name"]: {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        for intent in language_model["intents"]
+    }
+    data = []
+    for phrasing in phrasings:
+        intent: dict[str, Any] = {"name": phrasing.intent}
+        if phrasing.slot and phrasing.slot != UNLISTED:
+            for slot_name, slot_type in slot_of.get(phrasing.intent, {}).items():
+                value = names.get((slot_type, phrasing.slot))
+                if value is not None:
+                    intent["slots"] = {slot_name: {"slotValue": {"type": "Simple", "value": value}}}
+                    break
+        data.append({"inputs": {"utterance": normalise(phrasing.utterance)}, "expected": [{"intent": intent}]})
+    return {"data": data}
+
+
+def write_annotation_set(path: Path, phrasings: Sequence[Phrasing], model: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(annotation_set(phrasings, model), indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,259 @@
+"""A local stand-in for Alexa's statistical understanding: it generalises beyond the samples.
+
+Alexa does not match a sample word for word: it trains a statistical model on the
+interaction model's samples and slot values, and so also understands phrasings that no
+sample spells out. The exact matcher (``nlu.py``) cannot show how well our model does
+that; this resolver can. It is trained on the same material only, never on the
+evaluation set:
+
+- every sample of every intent, with its slot placeholders filled by the slot type's
+  values and synonyms (``Settings.fillings`` fillings a sample, in a fixed order);
+- ``BUILT_IN_SAMPLES`` for Amazon's built-in intents, whose training Amazon does not
+  publish, and ``OUT_OF_DOMAIN_SAMPLES`` for the fallback, standing in for Alexa's own
+  out-of-domain model (plus the model's own AMAZON.FallbackIntent samples).
+
+A linear classifier (logistic regression) over word and character n-grams picks the
+intent; under ``Settings.threshold`` the answer is AMAZON.FallbackIntent. Slots are then
+filled from the values and synonyms heard (longest first, only the slot types that the
+chosen intent has), with entity resolution as Alexa sends it: ER_SUCCESS_MATCH with the
+value's id and canonical name, or ER_SUCCESS_NO_MATCH for heard words the type lacks,
+which only a sample's shape can show (a word-for-word template match of the intent's
+samples).
+
+A developer tool: scikit-learn is a development dependency only (requirements/dev.txt),
+nothing in production imports this module, and ``skill/devtools`` stays out of the
+Lambda zip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
+
+from skill.devtools.nlu import BUILT_IN_SAMPLES, FALLBACK, Resolution, Resolver, SlotValue, load_model, normalise
+
+#: A few things people ask that no skill of ours answers. Alexa's fallback has its own
+#: out-of-domain model behind it; these stand in for it, so that the fallback class is
+#: more than the model's handful of samples.
+OUT_OF_DOMAIN_SAMPLES: tuple[str, ...] = (
+    "what's the weather like tomorrow",
+    "will it rain today",
+    "play some music",
+    "play the radio",
+    "set a timer for ten minutes",
+    "wake me up at seven",
+    "add milk to my shopping list",
+    "what's in the news",
+    "tell me a joke",
+    "what time is it",
+    "what's the football score",
+    "turn the lights off",
+    "how do you make a cake",
+    "what's on television tonight",
+    "call my daughter",
+    "how far is it to london",
+    "who won the match last night",
+    "spell necessary",
+    "what's two plus two",
+    "order more washing up liquid",
+    "how do I get rid of a cold",
+    "what's good for hay fever",
+    "how do I treat a sprained ankle",
+    "where's the nearest chemist",
+    "book a taxi",
+    "what's the capital of france",
+)
+
+_TOKENS = r"[a-z0-9']+"
+#: Words that fill a sample's slot position without naming anything (pronouns and
+#: the like): never reported as a heard value.
+_NOT_A_VALUE = frozenset(
+    "it that this they them these those her him she he me my anything something any one the a "
+    "things stuff what which there".split()
+)
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The classifier's hyperparameters.
+
+    Chosen by cross-validation on the interaction model's own samples, holding out whole
+    sample templates (``python -m skill.devtools.tuning``), never on the evaluation set.
+    """
+
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    #: Inverse regularisation strength of the logistic regression.
+    c: float = 30.0
+    #: Weigh intents equally, however many samples each has.
+    balanced: bool = True
+    #: Under this probability for the best intent, the answer is the fallback.
+    threshold: float = 0.3
+    #: How many fillings of slot values each sample with a placeholder gets.
+    fillings: int = 3
+
+
+SETTINGS = Settings()
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Texts and intents to train on; ``groups`` numbers the sample each text came from."""
+
+    texts: list[str]
+    intents: list[str]
+    groups: list[int]
+
+
+def training_set(model: dict[str, Any], fillings: int = SETTINGS.fillings) -> TrainingSet:
+    """The model's samples with slots filled, built-in samples and out-of-domain samples.
+
+    Each slot type's values and synonyms are dealt out in turn (in a fixed shuffled order
+    per intent), so every synonym is seen and the same model always gives the same set.
+    """
+    language_model = model["interactionModel"]["languageModel"]
+    spoken: dict[str, list[str]] = {}
+    for slot_type in language_model.get("types", []):
+        forms = set()
+        for value in slot_type.get("values", []):
+            forms.update(normalise(s) for s in (value["name"]["value"], *value["name"].get("synonyms", [])))
+        spoken[slot_type["name"]] = sorted(forms - {""})
+    texts: list[str] = []
+    intents: list[str] = []
+    groups: list[int] = []
+    group = itertools.count()
+    for intent in language_model["intents"]:
+        name = intent["name"]
+        slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        dealers = {slot_type: _dealer(name, slot_type, spoken.get(slot_type, [])) for slot_type in slot_types.values()}
+        samples = [*intent.get("samples", []), *BUILT_IN_SAMPLES.get(name, ())]
+        if name == FALLBACK:
+            samples += OUT_OF_DOMAIN_SAMPLES
+        for sample in samples:
+            number = next(group)
+            placeholders = _PLACEHOLDER.findall(sample)
+            filled = set()
+            for _ in range(fillings if placeholders else 1):
+                text = sample
+                for slot in placeholders:
+                    dealer = dealers.get(slot_types.get(slot, ""))
+                    text = text.replace(f"{{{slot}}}", next(dealer) if dealer else "", 1)
+                filled.add(normalise(text))
+            for text in sorted(filled - {""}):
+                texts.append(text)
+                intents.append(name)
+                groups.append(number)
+    return TrainingSet(texts, intents, groups)
+
+
+def _dealer(intent: str, slot_type: str, forms: list[str]) -> Iterator[str] | None:
+    if not forms:
+        return None  # a built-in slot type: no values to fill it with; the carrier words remain
+    order = list(forms)
+    random.Random(f"{intent}/{slot_type}").shuffle(order)
+    return itertools.cycle(order)
+
+
+def classifier(settings: Settings = SETTINGS) -> Pipeline:
+    """Word and character n-grams (tf-idf) into a multinomial logistic regression."""
+    return make_pipeline(
+        make_union(
+            TfidfVectorizer(ngram_range=settings.word_ngrams, token_pattern=_TOKENS, sublinear_tf=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=settings.char_ngrams, sublinear_tf=True),
+        ),
+        LogisticRegression(
+            C=settings.c,
+            class_weight="balanced" if settings.balanced else None,
+            max_iter=3000,
+            random_state=0,
+        ),
+    )
+
+
+class GeneralisingResolver:
+    """Resolves typed utterances as Alexa's statistical understanding would, roughly."""
+
+    def __init__(self, model: dict[str, Any], settings: Settings = SETTINGS) -> None:
+        self.settings = settings
+        self.exact = Resolver(model)
+        data = training_set(model, settings.fillings)
+        self.pipeline = classifier(settings).fit(data.texts, data.intents)
+        self.intents: list[str] = [str(name) for name in self.pipeline.classes_]
+        self.training_size = len(data.texts)
+        # Per slot type, each spoken form as words, longest first: the first found wins.
+        self._forms: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        for slot_types in self.exact.intent_slots.values():
+            for slot_type in slot_types.values():
+                forms = self.exact.spoken_forms(slot_type)
+                self._forms[slot_type] = sorted(
+                    ((tuple(spoken.split()), *found) for spoken, found in forms.items() if spoken),
+                    key=lambda form: (-len(form[0]), -len(" ".join(form[0])), form[0]),
+                )
+
+    @property
+    def intent_slots(self) -> dict[str, dict[str, str]]:
+        return self.exact.intent_slots
+
+    def rank(self, utterance: str) -> list[tuple[str, float]]:
+        """Every intent with its probability, most likely first."""
+        probabilities = self.pipeline.predict_proba([normalise(utterance)])[0]
+        ranked = sorted(zip(self.intents, (float(p) for p in probabilities), strict=True), key=lambda x: -x[1])
+        return ranked
+
+    def resolve(self, utterance: str) -> Resolution:
+        """The intent and slots Alexa would send for this utterance, with a confidence."""
+        text = normalise(utterance)
+        intent, confidence = self.rank(text)[0]
+        if confidence < self.settings.threshold or intent == FALLBACK or intent not in self.intent_slots:
+            return Resolution(FALLBACK, {}, (), confidence)
+        slots = self.heard_slots(intent, text)
+        empty = tuple(name for name in self.intent_slots[intent] if name not in slots)
+        return Resolution(intent, slots, empty, confidence)
+
+    def heard_slots(self, intent: str, utterance: str) -> dict[str, SlotValue]:
+        """The intent's slots filled from the values and synonyms heard, then from its samples.
+
+        Values are found longest first and never overlap; several slots of one type are
+        filled in the order they are heard. Words that a sample's slot position holds but
+        the type does not list come back with no value id (ER_SUCCESS_NO_MATCH).
+        """
+        words = normalise(utterance).split()
+        slot_types = self.intent_slots[intent]
+        taken = [False] * len(words)
+        heard: dict[str, list[tuple[int, SlotValue]]] = {}
+        for slot_type in dict.fromkeys(slot_types.values()):
+            for form, value_id, canonical in self._forms.get(slot_type, []):
+                size = len(form)
+                for start in range(len(words) - size + 1):
+                    if tuple(words[start : start + size]) == form and not any(taken[start : start + size]):
+                        taken[start : start + size] = [True] * size
+                        value = SlotValue("", " ".join(form), value_id, canonical, slot_type)
+                        heard.setdefault(slot_type, []).append((start, value))
+        slots: dict[str, SlotValue] = {}
+        for slot_type, found in heard.items():
+            names = [name for name, kind in slot_types.items() if kind == slot_type]
+            for name, (_, value) in zip(names, sorted(found, key=lambda x: x[0]), strict=False):
+                slots[name] = SlotValue(name, value.spoken, value.value_id, value.canonical, slot_type)
+        if len(slots) < len(slot_types):
+            template = self.exact.template_match(intent, " ".join(words))
+            for name, value in (template.slots if template else {}).items():
+                if value.value_id is None and set(normalise(value.spoken).split()) <= _NOT_A_VALUE:
+                    continue  # "will it have side effects": "it" names nothing the slot could hold
+                slots.setdefault(name, value)
+        return {name: slots[name] for name in slot_types if name in slots}
+
+
+@cache
+def generalising_resolver(locale: str = "en-GB") -> GeneralisingResolver:
+    """Trained once per process: a few seconds on a model of twenty thousand samples."""
+    return GeneralisingResolver(load_model(locale))

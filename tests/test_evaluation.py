@@ -1,0 +1,91 @@
+"""Understanding, measured on phrasings the model has never seen (tests/phrasings/)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from skill import cli
+from skill.devtools import evaluation
+from skill.devtools.evaluation import Outcome, Phrasing
+from skill.devtools.generalising import generalising_resolver
+from skill.devtools.nlu import FALLBACK, load_model, resolver
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> list[Outcome]:
+    return evaluation.evaluate(generalising_resolver(), evaluation.read_phrasings())
+
+
+def test_the_evaluation_set_is_large_varied_and_labelled_with_real_intents() -> None:
+    phrasings = evaluation.read_phrasings()
+    intents = {intent["name"] for intent in load_model()["interactionModel"]["languageModel"]["intents"]}
+    assert len(phrasings) >= 500
+    per_intent = {name: sum(p.intent == name for p in phrasings) for name in intents}
+    assert all(count >= 12 for count in per_intent.values()), per_intent
+    assert {p.intent for p in phrasings} <= intents
+    long_lines = [p for p in phrasings if len(p.utterance.split()) >= 12]
+    assert len(long_lines) >= len(phrasings) / 4
+
+
+def test_no_evaluation_line_is_a_sample_word_for_word() -> None:
+    """The set measures generalisation: no line is a sample, or a sample's template filled
+    with a listed slot value."""
+    found = evaluation.verbatim_lines(evaluation.read_phrasings(), resolver())
+    assert not [(p.line, p.utterance, intent, sample) for p, intent, sample in found]
+
+
+def test_understanding_meets_the_floors(outcomes: list[Outcome]) -> None:
+    """At least 95% right; every emergency and crisis line right; every out-of-domain
+    line to the fallback. `python -m skill evaluate` prints every miss."""
+    assert evaluation.failures(outcomes) == []
+
+
+def test_every_emergency_and_crisis_line_reaches_the_safety_answer(outcomes: list[Outcome]) -> None:
+    safety = [o for o in outcomes if o.phrasing.intent in evaluation.SAFETY_INTENTS]
+    assert len(safety) >= 50
+    assert [o.phrasing.utterance for o in safety if not o.right] == []
+
+
+def test_the_floors_fail_a_poor_result() -> None:
+    def outcome(intent: str, got: str) -> Outcome:
+        return Outcome(Phrasing(1, "words", intent, ""), got, "", 0.5)
+
+    assert evaluation.failures([outcome("SupportIntent", "SupportIntent")] * 19 + [outcome("A", "B")]) == []
+    assert "under the floor" in evaluation.failures([outcome("A", "A")] * 9 + [outcome("A", "B")])[0]
+    assert "EmergencyIntent line missed" in evaluation.failures([outcome("EmergencyIntent", FALLBACK)])[-1]
+    assert "out-of-domain" in evaluation.failures([outcome(FALLBACK, "SupportIntent")])[-1]
+
+
+def test_evaluate_command_prints_misses_and_fails_under_the_floor(tmp_path: Path) -> None:
+    phrasings = tmp_path / "set.tsv"
+    phrasings.write_text(
+        "utterance\tintent\tslot\n"
+        "could you slow down a touch\tSpeakSlowerIntent\t\n"
+        "what's the weather doing in leeds\tAMAZON.FallbackIntent\t\n"
+        "my mum keeps getting aching bones\tSymptomIntent\tbone_pain\n"
+        "what's the weather doing in york\tHelplineIntent\t\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    assert cli.main(["evaluate", "--phrasings", str(phrasings)], out=out) == 1
+    text = out.getvalue()
+    assert "3/4 lines right (75.0%)" in text
+    assert "line 5: \"what's the weather doing in york\"" in text
+    assert "expected HelplineIntent, got AMAZON.FallbackIntent" in text
+    assert "under the floor of 95%" in text
+
+
+def test_the_set_exports_as_an_nlu_annotation_set(tmp_path: Path) -> None:
+    target = tmp_path / "annotations.json"
+    assert cli.main(["evaluate", "--export-annotations", str(target)], out=io.StringIO()) == 0
+    import json
+
+    data = json.loads(target.read_text(encoding="utf-8"))["data"]
+    assert len(data) == len(evaluation.read_phrasings())
+    with_slot = next(item for item in data if "slots" in item["expected"][0]["intent"])
+    slot = next(iter(with_slot["expected"][0]["intent"]["slots"].values()))
+    assert slot["slotValue"]["type"] == "Simple" and slot["slotValue"]["value"]
+    assert all(set(item) == {"inputs", "expected"} and item["inputs"]["utterance"] for item in data)
