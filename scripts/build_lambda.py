@@ -70,7 +70,9 @@ def build(requirements: Path, output: Path) -> Path:
         install_dependencies(requirements, staging)
         shutil.copy2(ROOT / "lambda" / "lambda_function.py", staging / "lambda_function.py")
         shutil.copytree(
-            ROOT / "skill", staging / "skill", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", *DEV_ONLY)
+            ROOT / "skill",
+            staging / "skill",
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", *DEV_ONLY),
         )
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_suffix(".partial")

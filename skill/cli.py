@@ -66,7 +66,8 @@ def _resolver(exact: bool) -> UtteranceResolver:
 def understood(resolution: Resolution) -> str:
     """'(SymptomIntent symptom=bone_pain 0.93)': what the utterance resolved to."""
     slots = " ".join(
-        f"{name}={value.value_id or 'NO_MATCH:' + repr(value.spoken)}" for name, value in resolution.slots.items()
+        f"{name}={value.value_id or 'NO_MATCH:' + repr(value.spoken)}"
+        for name, value in resolution.slots.items()
     )
     return f"({' '.join(part for part in (resolution.intent, slots) if part)} {resolution.confidence:.2f})"
 
@@ -185,7 +186,9 @@ def parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="how well the model understands the evaluation set")
     evaluate.add_argument("--phrasings", default=str(PHRASINGS), help="the evaluation set (TSV)")
     evaluate.add_argument("--exact", action="store_true", help="use the word-for-word matcher")
-    evaluate.add_argument("--export-annotations", metavar="PATH", help="write it as an Alexa NLU annotation set")
+    evaluate.add_argument(
+        "--export-annotations", metavar="PATH", help="write it as an Alexa NLU annotation set"
+    )
 
     from skill.hosts import server
 

@@ -73,7 +73,7 @@ def test_evaluate_command_prints_misses_and_fails_under_the_floor(tmp_path: Path
     assert cli.main(["evaluate", "--phrasings", str(phrasings)], out=out) == 1
     text = out.getvalue()
     assert "3/4 lines right (75.0%)" in text
-    assert "line 5: \"what's the weather doing in york\"" in text
+    assert 'line 5: "what\'s the weather doing in york"' in text
     assert "expected HelplineIntent, got AMAZON.FallbackIntent" in text
     assert "under the floor of 95%" in text
 

@@ -90,7 +90,9 @@ def failures(outcomes: Sequence[Outcome]) -> list[str]:
         if not outcome.right and expected in SAFETY_INTENTS:
             problems.append(f"a {expected} line missed (line {outcome.phrasing.line})")
         if expected == FALLBACK and outcome.got_intent != FALLBACK:
-            problems.append(f"an out-of-domain line reached {outcome.got_intent} (line {outcome.phrasing.line})")
+            problems.append(
+                f"an out-of-domain line reached {outcome.got_intent} (line {outcome.phrasing.line})"
+            )
     return problems
 
 
@@ -102,7 +104,10 @@ def report(outcomes: Sequence[Outcome], out: TextIO) -> None:
     goods: Counter[str] = Counter(outcome.phrasing.intent for outcome in outcomes if outcome.right)
     print("\nper intent (right / lines):", file=out)
     for intent in sorted(totals):
-        print(f"  {intent:28} {goods[intent]:4d} / {totals[intent]:<4d} {goods[intent] / totals[intent]:6.1%}", file=out)
+        print(
+            f"  {intent:28} {goods[intent]:4d} / {totals[intent]:<4d} {goods[intent] / totals[intent]:6.1%}",
+            file=out,
+        )
     confused: Counter[tuple[str, str]] = Counter(
         (outcome.phrasing.intent, outcome.got_intent)
         for outcome in outcomes
@@ -160,7 +165,9 @@ def annotation_set(phrasings: Sequence[Phrasing], model: dict[str, Any]) -> dict
                 if value is not None:
                     intent["slots"] = {slot_name: {"slotValue": {"type": "Simple", "value": value}}}
                     break
-        data.append({"inputs": {"utterance": normalise(phrasing.utterance)}, "expected": [{"intent": intent}]})
+        data.append(
+            {"inputs": {"utterance": normalise(phrasing.utterance)}, "expected": [{"intent": intent}]}
+        )
     return {"data": data}
 
 

@@ -39,7 +39,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
-from skill.devtools.nlu import BUILT_IN_SAMPLES, FALLBACK, Resolution, Resolver, SlotValue, load_model, normalise
+from skill.devtools.nlu import (
+    BUILT_IN_SAMPLES,
+    FALLBACK,
+    Resolution,
+    Resolver,
+    SlotValue,
+    load_model,
+    normalise,
+)
 
 #: A few things people ask that no skill of ours answers. Alexa's fallback has its own
 #: out-of-domain model behind it; these stand in for it, so that the fallback class is
@@ -77,8 +85,32 @@ _TOKENS = r"[a-z0-9']+"
 #: Words that fill a sample's slot position without naming anything (pronouns and
 #: the like): never reported as a heard value.
 _NOT_A_VALUE = frozenset(
-    "it that this they them these those her him she he me my anything something any one the a "
-    "things stuff what which there".split()
+    [
+        "it",
+        "that",
+        "this",
+        "they",
+        "them",
+        "these",
+        "those",
+        "her",
+        "him",
+        "she",
+        "he",
+        "me",
+        "my",
+        "anything",
+        "something",
+        "any",
+        "one",
+        "the",
+        "a",
+        "things",
+        "stuff",
+        "what",
+        "which",
+        "there",
+    ]
 )
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -124,7 +156,7 @@ def training_set(model: dict[str, Any], fillings: int = SETTINGS.fillings) -> Tr
     language_model = model["interactionModel"]["languageModel"]
     spoken: dict[str, list[str]] = {}
     for slot_type in language_model.get("types", []):
-        forms = set()
+        forms: set[str] = set()
         for value in slot_type.get("values", []):
             forms.update(normalise(s) for s in (value["name"]["value"], *value["name"].get("synonyms", [])))
         spoken[slot_type["name"]] = sorted(forms - {""})
@@ -135,7 +167,10 @@ def training_set(model: dict[str, Any], fillings: int = SETTINGS.fillings) -> Tr
     for intent in language_model["intents"]:
         name = intent["name"]
         slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
-        dealers = {slot_type: _dealer(name, slot_type, spoken.get(slot_type, [])) for slot_type in slot_types.values()}
+        dealers = {
+            slot_type: _dealer(name, slot_type, spoken.get(slot_type, []))
+            for slot_type in slot_types.values()
+        }
         samples = [*intent.get("samples", []), *BUILT_IN_SAMPLES.get(name, ())]
         if name == FALLBACK:
             samples += OUT_OF_DOMAIN_SAMPLES
@@ -207,7 +242,9 @@ class GeneralisingResolver:
     def rank(self, utterance: str) -> list[tuple[str, float]]:
         """Every intent with its probability, most likely first."""
         probabilities = self.pipeline.predict_proba([normalise(utterance)])[0]
-        ranked = sorted(zip(self.intents, (float(p) for p in probabilities), strict=True), key=lambda x: -x[1])
+        ranked = sorted(
+            zip(self.intents, (float(p) for p in probabilities), strict=True), key=lambda x: -x[1]
+        )
         return ranked
 
     def resolve(self, utterance: str) -> Resolution:

@@ -177,7 +177,10 @@ class Resolver:
         for sample in self._samples:
             match = sample.pattern.match(text)
             if match:
-                slots = {name: self.slot_value(sample.intent, name, match.group(name)) for name in sample.slot_names}
+                slots = {
+                    name: self.slot_value(sample.intent, name, match.group(name))
+                    for name in sample.slot_names
+                }
                 found.append((sample.intent, sample.text, slots))
         return found
 
