@@ -22,7 +22,7 @@ def run(*argv: str, typed: str = "") -> str:
 
 def test_ask_prints_what_alexa_would_say() -> None:
     printed = run("ask", "what can help with bone pain")
-    assert "(SymptomIntent)" in printed
+    assert "(SymptomIntent symptom=bone_pain " in printed
     assert "Alexa: Bone pain can be helped by bisphosphonates." in printed
 
 

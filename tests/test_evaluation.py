@@ -31,8 +31,7 @@ def test_the_evaluation_set_is_large_varied_and_labelled_with_real_intents() -> 
 
 
 def test_no_evaluation_line_is_a_sample_word_for_word() -> None:
-    """The set measures generalisation: no line is a sample, or a sample's template filled
-    with a listed slot value."""
+    """The set measures generalisation: no line is one of the model's samples."""
     found = evaluation.verbatim_lines(evaluation.read_phrasings(), resolver())
     assert not [(p.line, p.utterance, intent, sample) for p, intent, sample in found]
 

@@ -129,13 +129,13 @@ def report(outcomes: Sequence[Outcome], out: TextIO) -> None:
 
 
 def verbatim_lines(phrasings: Sequence[Phrasing], exact: Resolver) -> list[tuple[Phrasing, str, str]]:
-    """Lines that are a sample word for word, or a sample's template with a listed slot
-    value filled in: (line, intent, sample). Such a line measures memory, not
-    generalisation."""
+    """Lines that are a sample of the model word for word: (line, intent, sample). Such a
+    line measures memory, not generalisation. (A line that fills a sample's slot with a
+    value, "does chemo have side effects", is not a sample: people do say that.)"""
     found = []
     for phrasing in phrasings:
         for intent, sample, slots in exact.samples_matching(phrasing.utterance):
-            if all(value.value_id is not None for value in slots.values()):
+            if not slots and sample in exact.samples(intent, model_only=True):
                 found.append((phrasing, intent, sample))
                 break
     return found

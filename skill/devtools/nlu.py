@@ -184,8 +184,10 @@ class Resolver:
                 found.append((sample.intent, sample.text, slots))
         return found
 
-    def samples(self, intent: str) -> list[str]:
-        return [sample.text for sample in self._samples if sample.intent == intent]
+    def samples(self, intent: str, model_only: bool = False) -> list[str]:
+        """An intent's samples; with ``model_only``, without the built-in stand-ins."""
+        built_in = set(BUILT_IN_SAMPLES.get(intent, ())) if model_only else set()
+        return [sample.text for sample in self._samples if sample.intent == intent and sample.text not in built_in]
 
 
 def load_model(locale: str = "en-GB") -> dict[str, Any]:
