@@ -23,7 +23,7 @@ EXAMPLES = [
     ("what can I do about a weeping wound", "SymptomIntent", "A wound at the tumour site"),
     ("read me the nurse number", "HelplineIntent", "Cancer Research UK nurse helpline"),
     ("are the nurses open now", "HelplineHoursIntent", "Cancer Research UK nurse helpline"),
-    ("how do I decide on my treatment", "ChoicesIntent", "Your choices"),
+    ("how do I choose between treatments", "ChoicesIntent", "Your choices"),
     ("what affects which treatment I have", "TreatmentFactorsIntent", "What treatment depends on"),
     ("where can I find support", "SupportIntent", "Support at home"),
     ("who can I talk to", "TalkToSomeoneIntent", "Who you can talk to"),

@@ -279,7 +279,8 @@ class GeneralisingResolver:
         slots: dict[str, SlotValue] = {}
         for slot_type, found in heard.items():
             names = [name for name, kind in slot_types.items() if kind == slot_type]
-            for name, (_, value) in zip(names, sorted(found, key=lambda x: (-len(x[1].spoken.split()), x[0])), strict=False):
+            longest_first = sorted(found, key=lambda x: (-len(x[1].spoken.split()), x[0]))
+            for name, (_, value) in zip(names, longest_first, strict=False):
                 slots[name] = SlotValue(name, value.spoken, value.value_id, value.canonical, slot_type)
         if len(slots) < len(slot_types):
             template = self.exact.template_match(intent, " ".join(words))

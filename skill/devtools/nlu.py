@@ -187,7 +187,7 @@ class Resolver:
     def samples(self, intent: str, model_only: bool = False) -> list[str]:
         """An intent's samples; with ``model_only``, without the built-in stand-ins."""
         built_in = set(BUILT_IN_SAMPLES.get(intent, ())) if model_only else set()
-        return [sample.text for sample in self._samples if sample.intent == intent and sample.text not in built_in]
+        return [s.text for s in self._samples if s.intent == intent and s.text not in built_in]
 
 
 def load_model(locale: str = "en-GB") -> dict[str, Any]:
