@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
 
-.PHONY: install run test lint check lambda bench clean model evaluate
+.PHONY: install run test lint check lambda bench clean model evaluate tune
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,11 @@ model: install
 # accuracy per intent, the most confused pairs, every miss; fails under the floors.
 evaluate: install
 	$(PY) -m skill evaluate
+
+# Choose the generalising resolver's settings by cross-validation on the model's own
+# samples (whole sample templates held out), never on the evaluation set. Minutes.
+tune: install
+	$(PY) -m skill.devtools.tuning
 
 # Everything: lint, types, the model and content check, the understanding floors, then every test (the zip smoke
 # test needs build/lambda.zip, so the zip is built first).

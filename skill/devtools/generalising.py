@@ -82,6 +82,8 @@ OUT_OF_DOMAIN_SAMPLES: tuple[str, ...] = (
 )
 
 _TOKENS = r"[a-z0-9']+"
+#: Carrier words before a slot value ("the pancreas"): not part of the value.
+_CARRIERS = frozenset(["the", "my", "her", "his", "their", "a", "an", "your", "our"])
 #: Words that fill a sample's slot position without naming anything (pronouns and
 #: the like): never reported as a heard value.
 _NOT_A_VALUE = frozenset(
@@ -225,6 +227,14 @@ class GeneralisingResolver:
         self.pipeline = classifier(settings).fit(data.texts, data.intents)
         self.intents: list[str] = [str(name) for name in self.pipeline.classes_]
         self.training_size = len(data.texts)
+        # Words the samples themselves say: an unlisted slot value is a word the model
+        # does not otherwise know ("pancreas"), never one of its carrier words ("nurses").
+        self._sample_words = frozenset(
+            word
+            for intent in model["interactionModel"]["languageModel"]["intents"]
+            for sample in intent.get("samples", [])
+            for word in normalise(_PLACEHOLDER.sub(" ", sample)).split()
+        )
         # Per slot type, each spoken form as words, longest first: the first found wins.
         self._forms: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
         for slot_types in self.exact.intent_slots.values():
@@ -283,12 +293,31 @@ class GeneralisingResolver:
             for name, (_, value) in zip(names, longest_first, strict=False):
                 slots[name] = SlotValue(name, value.spoken, value.value_id, value.canonical, slot_type)
         if len(slots) < len(slot_types):
-            template = self.exact.template_match(intent, " ".join(words))
-            for name, value in (template.slots if template else {}).items():
-                if value.value_id is None and set(normalise(value.spoken).split()) <= _NOT_A_VALUE:
-                    continue  # "will it have side effects": "it" names nothing the slot could hold
+            for name, value in self._template_slots(intent, words).items():
+                spoken = normalise(value.spoken).split()
+                while value.value_id is None and len(spoken) > 1 and spoken[0] in _CARRIERS:
+                    spoken = spoken[1:]  # "the pancreas": the sample's "the" is a carrier word
+                    value = SlotValue(name, " ".join(spoken), None, None, value.slot_type)
+                if value.value_id is None and (
+                    set(spoken) <= _NOT_A_VALUE or len(spoken) > 3 or set(spoken) <= self._sample_words
+                ):
+                    # "will it have side effects": "it" names nothing the slot could hold;
+                    # and a value is a few words, not the rest of a sentence.
+                    continue
                 slots.setdefault(name, value)
         return {name: slots[name] for name in slot_types if name in slots}
+
+    def _template_slots(self, intent: str, words: list[str]) -> dict[str, SlotValue]:
+        """Slots from the best sample of the intent that the utterance, less a lead-in, matches.
+
+        People start with words no sample has ("I think", "the doctor said"); dropping
+        them one by one lets a sample's shape still show which words fill its slot.
+        """
+        for start in range(len(words)):
+            template = self.exact.template_match(intent, " ".join(words[start:]))
+            if template and template.slots:
+                return template.slots
+        return {}
 
 
 @cache
