@@ -127,6 +127,9 @@ def command_chat(args: argparse.Namespace, out: TextIO, lines: TextIO) -> int:
 def command_check(args: argparse.Namespace, out: TextIO) -> int:
     from skill.devtools import check
 
+    if args.map:
+        print("\n".join(check.routing_map()), file=out)
+        return 0
     problems = check.run()
     for problem in problems:
         print(problem, file=out)
@@ -179,7 +182,8 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--at", help="pretend it is this time (ISO 8601 with zone)")
     chat.add_argument("--exact", action="store_true", help="match samples word for word, as before")
 
-    commands.add_parser("check", help="check the model, manifest and content against each other")
+    check = commands.add_parser("check", help="check the model, manifest and content against each other")
+    check.add_argument("--map", action="store_true", help="print intent -> handler -> topic instead")
 
     from skill.devtools.evaluation import PHRASINGS
 

@@ -134,3 +134,12 @@ def test_check_fails_on_a_broken_manifest(change, problem: str) -> None:
     change(broken)
     problems = check.run(manifest=broken)
     assert any(problem in p for p in problems), problems
+
+
+def test_the_map_shows_which_handler_and_topic_each_intent_reaches() -> None:
+    lines = check.routing_map()
+    assert "CrisisIntent -> CrisisHandler" in lines
+    assert "PracticalitiesIntent -> TopicHandler -> practical_factors" in lines
+    assert "SymptomIntent -> RoutedTopicHandler -> by symptom (none: controlling_symptoms)" in lines
+    assert "    symptom=bone_pain -> bone_pain" in lines
+    assert not [line for line in lines if "(no handler)" in line]

@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 
 from skill import builder, dialogue, knowledge
+from skill.conversation.base import IntentHandler
 from skill.devtools import grammar, nlu
 from skill.devtools.envelopes import Session, slot_json
 from skill.speech import Speech, validate
@@ -281,3 +282,33 @@ def run(
     if not problems:
         problems += check_responses(model)
     return problems
+
+
+def routing_map(model: dict[str, Any] | None = None) -> list[str]:
+    """Which phrasing reaches which answer, in one place: every intent of the model, the
+    handler that answers it (the first that can, in the builder's order) and, for topic
+    intents, the topic; for routed intents, each slot value id and its topic."""
+    if model is None:
+        model = nlu.load_model()
+    known = knowledge.load()
+    handlers = builder.request_handlers(known)
+    lines: list[str] = []
+    for intent in sorted(i["name"] for i in model["interactionModel"]["languageModel"]["intents"]):
+        handler = next(
+            (h for h in handlers if isinstance(h, IntentHandler) and intent in h.handled_intents()), None
+        )
+        name = type(handler).__name__ if handler else "(no handler)"
+        topic = known.topic_for_intent(intent)
+        route = known.routes.get(intent)
+        if topic is not None:
+            lines.append(f"{intent} -> {name} -> {topic.id}")
+        elif route is not None:
+            lines.append(f"{intent} -> {name} -> by {route.slot} (none: {route.default})")
+            for value_id in sorted(
+                {v for t in known.topics.values() for v in t.slot_values.get(route.slot, ())}
+            ):
+                led_to = known.topic_for_slot_value(route.slot, value_id)
+                lines.append(f"    {route.slot}={value_id} -> {led_to.id if led_to else '(unknown answer)'}")
+        else:
+            lines.append(f"{intent} -> {name}")
+    return lines
