@@ -38,11 +38,13 @@ def test_ask_with_nothing_opens_the_skill() -> None:
 
 def test_chat_carries_the_conversation_across_turns() -> None:
     printed = run(
-        "chat", "--cards", "--at", "2026-03-07T20:00+00:00", typed="what is radiotherapy\nyes\nno\n"
+        "chat", "--cards", "--at", "2026-03-07T20:00+00:00", typed="what is radiotherapy\nyes\nno\nno\n"
     )
     assert "Alexa: Radiotherapy can help to reduce symptoms" in printed
     assert "It opens again on Monday at 9am" in printed
     assert "[card] Cancer Research UK nurse helpline" in printed
+    assert "remind you when the line opens, on Monday at 9am?" in printed
+    assert "no reminder" in printed
     assert "Goodbye" in printed.rstrip().splitlines()[-1]
 
 
