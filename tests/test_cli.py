@@ -61,3 +61,9 @@ def test_chat_as_a_real_process() -> None:
     assert "Alexa: Chemotherapy can help to reduce symptoms" in result.stdout
     chemotherapy = knowledge.load().topics["chemotherapy"]
     assert chemotherapy.more.split(".")[0] in result.stdout  # "tell me more" is the fuller answer
+
+
+def test_chat_shows_that_alexa_asks_for_the_reminders_permission() -> None:
+    printed = run("chat", "--at", "2026-03-07T20:00+00:00", typed="read me the nurse number\nyes\n")
+    assert "remind you when the line opens, on Monday at 9am?" in printed
+    assert "[Alexa asks the user, by voice, to allow the skill's reminders]" in printed
