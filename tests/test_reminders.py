@@ -209,6 +209,14 @@ def test_no_sets_nothing_and_moves_on(api: RemindersApi) -> None:
     assert not heard.ends_session and api.received == []
 
 
+def test_no_to_a_reminder_after_the_hours_offers_the_number(api: RemindersApi) -> None:
+    talk = conversation(api, SATURDAY_EVENING)
+    talk.intent("HelplineHoursIntent")
+    heard = talk.intent("AMAZON.NoIntent")
+    assert heard.speech.endswith(said("offer_helpline"))
+    assert heard.attributes["pending"] == "helpline" and api.received == []
+
+
 def test_the_reminder_is_offered_once_a_session(api: RemindersApi) -> None:
     talk = conversation(api, SATURDAY_EVENING)
     talk.intent("HelplineIntent")

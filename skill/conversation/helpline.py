@@ -205,8 +205,10 @@ class NoHandler(IntentHandler):
             turn.session.offer_declined = True
             return turn.reply(Speech().say(turn.say(key)), closing="anything_else", remember=False)
         if turn.session.pending == "reminder":
+            # The offer came after the line's hours, or the number: the number is then
+            # offered if it has not been read (the nurses are the next step).
             speech = Speech().say(turn.say("reminder_declined"))
-            return turn.reply(speech, closing="anything_else", remember=False)
+            return turn.reply(speech, closing="nurses", remember=False)
         if turn.session.pending == "anything_else":
             return turn.reply(Speech().say(turn.say("goodbye")), closing="end")
         speech = Speech().say(turn.say("no_without_offer"))
