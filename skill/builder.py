@@ -13,11 +13,12 @@ from typing import Any, cast
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.skill import CustomSkill
-from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_core.skill_builder import CustomSkillBuilder, SkillBuilder
+from ask_sdk_model.services import ApiClient
 
 from skill import dialogue, knowledge
 from skill.clock import utc_now
-from skill.conversation import helpline, navigation, safety, topics
+from skill.conversation import helpline, navigation, reminders, safety, topics
 from skill.conversation.base import IntentHandler
 from skill.conversation.errors import CatchAllExceptionHandler
 from skill.conversation.interceptors import (
@@ -26,6 +27,7 @@ from skill.conversation.interceptors import (
     ResponseLogInterceptor,
     TurnInterceptor,
 )
+from skill.reminders import AlexaApiClient
 
 
 def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]:
@@ -44,6 +46,8 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         helpline.HelplineHoursHandler(),
         helpline.YesHandler(),
         helpline.NoHandler(),
+        # Alexa's answer to the voice permission request for reminders.
+        reminders.PermissionResponseHandler(),
         navigation.HelpHandler(),
         navigation.RepeatHandler(),
         navigation.StartOverHandler(),
@@ -75,12 +79,16 @@ def build(
     clock: Callable[[], datetime] = utc_now,
     rng: random.Random | None = None,
     skill_id: str | None = None,
+    api_client: ApiClient | None = None,
 ) -> SkillBuilder:
     """The skill builder. Loads and checks the content now, so that a broken content
-    file stops the host at start-up rather than failing a user's question."""
+    file stops the host at start-up rather than failing a user's question.
+
+    The API client is what the SDK's service clients (the Reminders API) call Alexa
+    with; by default the SDK's own, with a short timeout."""
     known = knowledge.load()
     dialogue.load()
-    builder = SkillBuilder()
+    builder = CustomSkillBuilder(api_client=api_client or AlexaApiClient())
     # With a skill id, the SDK refuses requests meant for any other skill.
     builder.skill_id = skill_id  # type: ignore[assignment]
     for handler in request_handlers(known):
@@ -99,13 +107,15 @@ def lambda_handler(
     clock: Callable[[], datetime] = utc_now,
     rng: random.Random | None = None,
     skill_id: str | None = None,
+    api_client: ApiClient | None = None,
 ) -> LambdaHandler:
-    return cast(LambdaHandler, build(clock, rng, skill_id).lambda_handler())
+    return cast(LambdaHandler, build(clock, rng, skill_id, api_client).lambda_handler())
 
 
 def create_skill(
     clock: Callable[[], datetime] = utc_now,
     rng: random.Random | None = None,
     skill_id: str | None = None,
+    api_client: ApiClient | None = None,
 ) -> CustomSkill:
-    return build(clock, rng, skill_id).create()
+    return build(clock, rng, skill_id, api_client).create()

@@ -87,6 +87,19 @@ def card_lines(response: dict[str, Any]) -> list[str]:
     ]
 
 
+def directive_lines(response: dict[str, Any]) -> list[str]:
+    """Directives Alexa acts on itself: the voice permission request for reminders (Alexa
+    asks the user, then sends the skill a Connections.Response; not played here)."""
+    lines = []
+    for directive in response.get("response", {}).get("directives") or []:
+        kind, name = directive.get("type"), directive.get("name")
+        if kind == "Connections.SendRequest" and name == "AskFor":
+            lines.append("  [Alexa asks the user, by voice, to allow the skill's reminders]")
+        else:
+            lines.append(f"  [directive] {kind}")
+    return lines
+
+
 def command_ask(args: argparse.Namespace, out: TextIO) -> int:
     typist = Typist(args.at, exact=args.exact)
     if args.utterance.strip():
@@ -99,6 +112,8 @@ def command_ask(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     print(heard, file=out)
     print(f"Alexa: {spoken(response)}", file=out)
+    for directive in directive_lines(response):
+        print(directive, file=out)
     if args.cards:
         print("\n".join(card_lines(response)), file=out)
     return 0
@@ -119,6 +134,8 @@ def command_chat(args: argparse.Namespace, out: TextIO, lines: TextIO) -> int:
         if args.verbose:
             print(f"  {understood(resolution)}", file=out)
         print(f"Alexa: {spoken(response)}", file=out)
+        for directive in directive_lines(response):
+            print(directive, file=out)
         if args.cards:
             print("\n".join(card_lines(response)), file=out)
     return 0

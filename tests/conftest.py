@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from ask_sdk_model.services import ApiClient
 
 from skill import builder
 from skill.devtools.envelopes import Session
@@ -63,9 +64,15 @@ class Heard:
 class Conversation:
     """A user talking to the skill through the real Lambda handler, turn by turn."""
 
-    def __init__(self, now: datetime = OPEN_TIME, locale: str = "en-GB", exact: bool = False) -> None:
+    def __init__(
+        self,
+        now: datetime = OPEN_TIME,
+        locale: str = "en-GB",
+        exact: bool = False,
+        api_client: ApiClient | None = None,
+    ) -> None:
         self.now = now
-        self.handler = builder.lambda_handler(clock=self.clock, rng=random.Random(7))
+        self.handler = builder.lambda_handler(clock=self.clock, rng=random.Random(7), api_client=api_client)
         self.session = Session(locale=locale)
         # Typed utterances are understood as Alexa would: by the generalising resolver,
         # or word for word against the samples with exact=True.

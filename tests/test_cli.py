@@ -38,11 +38,13 @@ def test_ask_with_nothing_opens_the_skill() -> None:
 
 def test_chat_carries_the_conversation_across_turns() -> None:
     printed = run(
-        "chat", "--cards", "--at", "2026-03-07T20:00+00:00", typed="what is radiotherapy\nyes\nno\n"
+        "chat", "--cards", "--at", "2026-03-07T20:00+00:00", typed="what is radiotherapy\nyes\nno\nno\n"
     )
     assert "Alexa: Radiotherapy can help to reduce symptoms" in printed
     assert "It opens again on Monday at 9am" in printed
     assert "[card] Cancer Research UK nurse helpline" in printed
+    assert "remind you when the line opens, on Monday at 9am?" in printed
+    assert "no reminder" in printed
     assert "Goodbye" in printed.rstrip().splitlines()[-1]
 
 
@@ -59,3 +61,9 @@ def test_chat_as_a_real_process() -> None:
     assert "Alexa: Chemotherapy can help to reduce symptoms" in result.stdout
     chemotherapy = knowledge.load().topics["chemotherapy"]
     assert chemotherapy.more.split(".")[0] in result.stdout  # "tell me more" is the fuller answer
+
+
+def test_chat_shows_that_alexa_asks_for_the_reminders_permission() -> None:
+    printed = run("chat", "--at", "2026-03-07T20:00+00:00", typed="read me the nurse number\nyes\n")
+    assert "remind you when the line opens, on Monday at 9am?" in printed
+    assert "[Alexa asks the user, by voice, to allow the skill's reminders]" in printed

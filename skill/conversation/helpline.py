@@ -8,6 +8,7 @@ from ask_sdk_model import Response
 
 from skill import opening_hours
 from skill.bank_holidays import BankHoliday
+from skill.conversation import reminders
 from skill.conversation.base import IntentHandler
 from skill.conversation.slots import resolved_value_id
 from skill.conversation.turn import Turn
@@ -60,7 +61,9 @@ def read_helpline(turn: Turn, lead: Speech | None = None) -> Response:
     turn.session.helpline_read = True
     if lead is not None:
         speech = lead.extend(speech)
-    return turn.reply(speech, closing="anything_else", card=turn.helpline_card(), replay="helpline")
+    return turn.reply(
+        speech, closing="anything_else", card=turn.helpline_card(), replay="helpline", remind=True
+    )
 
 
 class HelplineHandler(IntentHandler):
@@ -82,7 +85,10 @@ class HelplineHoursHandler(IntentHandler):
     def answer(self, turn: Turn) -> Response:
         _, asked = resolved_value_id(turn.handler_input, "when")
         speech = Speech().say(*self.sentences(turn, asked))
-        return turn.reply(speech, closing="nurses", card=turn.helpline_card())
+        # "When can I call?" while the line is closed: offer a reminder for when it
+        # opens; not after a question about one named day, which the next opening may not be.
+        remind = asked not in WEEKDAYS and asked != "bank_holiday"
+        return turn.reply(speech, closing="nurses", card=turn.helpline_card(), remind=remind)
 
     def sentences(self, turn: Turn, asked: str | None) -> list[str]:
         hours = turn.knowledge.helpline.hours_text
@@ -175,6 +181,8 @@ class YesHandler(IntentHandler):
     def answer(self, turn: Turn) -> Response:
         if turn.session.pending == "helpline":
             return read_helpline(turn)
+        if turn.session.pending == "reminder":
+            return reminders.accept(turn)
         if turn.session.pending == "anything_else":
             speech = Speech().say(turn.say("yes_to_anything_else"))
             reprompt = Speech().say(turn.say("yes_to_anything_else_reprompt"))
@@ -186,8 +194,8 @@ class YesHandler(IntentHandler):
 
 class NoHandler(IntentHandler):
     """No to the helpline keeps the conversation open (and, the first time, says the
-    number can be asked for any time: the offer then stops); no to "what else?" says
-    goodbye."""
+    number can be asked for any time: the offer then stops); no to a reminder sets
+    nothing and moves on; no to "what else?" says goodbye."""
 
     intents = ("AMAZON.NoIntent",)
 
@@ -196,6 +204,11 @@ class NoHandler(IntentHandler):
             key = "no_to_offer" if turn.session.offer_declined else "no_to_offer_first"
             turn.session.offer_declined = True
             return turn.reply(Speech().say(turn.say(key)), closing="anything_else", remember=False)
+        if turn.session.pending == "reminder":
+            # The offer came after the line's hours, or the number: the number is then
+            # offered if it has not been read (the nurses are the next step).
+            speech = Speech().say(turn.say("reminder_declined"))
+            return turn.reply(speech, closing="nurses", remember=False)
         if turn.session.pending == "anything_else":
             return turn.reply(Speech().say(turn.say("goodbye")), closing="end")
         speech = Speech().say(turn.say("no_without_offer"))

@@ -10,7 +10,8 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Pending = Literal["helpline", "anything_else"]
+#: The offer or question the user's next "yes" or "no" answers.
+Pending = Literal["helpline", "anything_else", "reminder"]
 #: Content that is rebuilt rather than replayed: the helpline number has its own pace.
 Replay = Literal["helpline"]
 
@@ -22,6 +23,8 @@ _MORE_GIVEN = "moreGiven"
 _DISCLAIMER_GIVEN = "disclaimerGiven"
 _LAST_CONTENT = "lastContent"
 _OFFER_DECLINED = "offerDeclined"
+_REMINDER_OFFERED = "reminderOffered"
+_REMINDER_PERMISSION_ASKED = "reminderPermissionAsked"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ def _pending(value: object) -> Pending | None:
         return "helpline"
     if value == "anything_else":
         return "anything_else"
+    if value == "reminder":
+        return "reminder"
     return None
 
 
@@ -109,6 +114,26 @@ class SessionState:
     @offer_declined.setter
     def offer_declined(self, value: bool) -> None:
         self._attributes[_OFFER_DECLINED] = value
+
+    @property
+    def reminder_offered(self) -> bool:
+        """A reminder for when the nurse line opens has been offered in this session: it
+        is offered once. A flag only: the reminder itself is never kept."""
+        return self._flag(_REMINDER_OFFERED)
+
+    @reminder_offered.setter
+    def reminder_offered(self, value: bool) -> None:
+        self._attributes[_REMINDER_OFFERED] = value
+
+    @property
+    def reminder_permission_asked(self) -> bool:
+        """Alexa has asked the user, by voice, for the reminders permission in this
+        session: it is never asked twice."""
+        return self._flag(_REMINDER_PERMISSION_ASKED)
+
+    @reminder_permission_asked.setter
+    def reminder_permission_asked(self, value: bool) -> None:
+        self._attributes[_REMINDER_PERMISSION_ASKED] = value
 
     def remember(self, content: Content) -> None:
         self._attributes[_LAST_CONTENT] = {

@@ -1,9 +1,9 @@
 """One turn of the conversation: what a handler reads, and how every reply is finished.
 
 Handlers decide *what* to say; ``Turn`` decides how every reply ends (the helpline
-offer, or "What else would you like to know?"), adds the one-line disclaimer to the
-first answer, applies the user's speaking rate, puts a card with the source on it, and
-notes what was said so that it can be said again.
+offer, a reminder for when the line opens, or "What else would you like to know?"),
+adds the one-line disclaimer to the first answer, applies the user's speaking rate, puts
+a card with the source on it, and notes what was said so that it can be said again.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any, Literal
 from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
-from ask_sdk_model.ui import StandardCard
+from ask_sdk_model.ui import Card, StandardCard
 
 from skill import opening_hours
 from skill.conversation.state import Content, Pending, Replay, SessionState
@@ -68,13 +68,25 @@ class Turn:
         speech: Speech,
         *,
         closing: Closing,
-        card: StandardCard | None = None,
+        card: Card | None = None,
         remember: bool = True,
         replay: Replay | None = None,
+        remind: bool = False,
     ) -> Response:
-        """A reply that ends the standard way (see ``Closing``)."""
+        """A reply that ends the standard way (see ``Closing``). With ``remind``, a reply
+        about the nurse line ends instead with the offer of a reminder for when it
+        opens, if one is due (see ``reminder_due``)."""
         if closing == "end":
             return self.respond(speech, reprompt=None, card=card, pending=None)
+        status = self.reminder_due() if remind else None
+        if status is not None:
+            when = self.when_next_open(status)
+            self.session.reminder_offered = True
+            speech.say(self.say("reminder_offer", when=when))
+            reprompt = Speech().say(self.say("reminder_offer_reprompt", when=when))
+            return self.respond(
+                speech, reprompt=reprompt, card=card, pending="reminder", remember=remember, replay=replay
+            )
         if self.offers_helpline(closing):
             speech.say(self.say("offer_helpline"))
             reprompt = Speech().say(self.say("offer_helpline_reprompt"))
@@ -92,7 +104,7 @@ class Turn:
         speech: Speech,
         *,
         reprompt: Speech | None,
-        card: StandardCard | None,
+        card: Card | None,
         pending: Pending | None,
         remember: bool = True,
         replay: Replay | None = None,
@@ -157,6 +169,17 @@ class Turn:
     def today(self) -> datetime:
         """Now, in the helpline's (UK) time: its date is the UK date."""
         return opening_hours.local(self.knowledge.helpline, self.now)
+
+    def reminder_due(self) -> opening_hours.LineStatus | None:
+        """The line's status, when a reminder for its opening is to be offered: the line
+        is closed now, and no reminder has been offered in this session, unless this is
+        that same offer said again ("say that again", "speak slower")."""
+        status = self.line_status()
+        if status.open_now or status.next_opening is None:
+            return None
+        if self.session.reminder_offered and self.session.pending != "reminder":
+            return None
+        return status
 
     def when_next_open(self, status: opening_hours.LineStatus) -> str:
         """'today at 9am', 'tomorrow at 9am' or 'on Monday at 9am'."""

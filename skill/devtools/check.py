@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from skill import builder, dialogue, knowledge
+from skill import builder, dialogue, knowledge, reminders
 from skill.conversation.base import IntentHandler
 from skill.devtools import grammar, nlu
 from skill.devtools.envelopes import Session, slot_json
@@ -254,6 +254,9 @@ def check_manifest(manifest: dict[str, Any], resolver: nlu.Resolver) -> Problems
             problems.append(f"manifest: privacyAndCompliance.{flag} must be true or false")
     if privacy.get("usesPersonalInfo") is not False:
         problems.append("manifest: the skill collects no personal information; say so")
+    declared = manifest["manifest"].get("permissions") or []
+    if not any(isinstance(p, dict) and p.get("name") == reminders.SCOPE for p in declared):
+        problems.append(f"manifest: the skill sets reminders; declare the permission {reminders.SCOPE}")
     return problems
 
 

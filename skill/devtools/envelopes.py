@@ -67,10 +67,17 @@ class Session:
     attributes: dict[str, Any] = field(default_factory=dict)
     new: bool = True
     ended: bool = False
+    #: Where the skill calls Alexa's APIs (the Reminders API), and with what token.
+    api_endpoint: str = "https://api.eu.amazonalexa.com"
+    api_access_token: str = "test-access-token"
+    #: Sent when the user has given the skill permissions (reminders, here).
+    consent_token: str | None = None
 
     def envelope(self, request: dict[str, Any], at: datetime | None = None) -> dict[str, Any]:
         application = {"applicationId": self.skill_id}
-        user = {"userId": self.user_id}
+        user: dict[str, Any] = {"userId": self.user_id}
+        if self.consent_token is not None:
+            user["permissions"] = {"consentToken": self.consent_token}
         request = {
             "requestId": _id("amzn1.echo-api.request"),
             "timestamp": timestamp(at),
@@ -91,8 +98,8 @@ class Session:
                     "application": application,
                     "user": user,
                     "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
-                    "apiEndpoint": "https://api.eu.amazonalexa.com",
-                    "apiAccessToken": "test-access-token",
+                    "apiEndpoint": self.api_endpoint,
+                    "apiAccessToken": self.api_access_token,
                 },
             },
             "request": request,
@@ -125,6 +132,26 @@ class Session:
         for name in resolution.empty_slots:
             slots[name] = slot_json(name, None, slot_types[name], None, None, self.skill_id)
         return self.intent(resolution.intent, slots, at)
+
+    def connections_response(
+        self,
+        name: str,
+        payload: dict[str, Any] | None,
+        code: str = "200",
+        message: str = "OK",
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Alexa's answer to a Connections.SendRequest directive (the voice permission
+        request is name "AskFor"; its payload has the user's answer in ``status``)."""
+        request: dict[str, Any] = {
+            "type": "Connections.Response",
+            "name": name,
+            "status": {"code": code, "message": message},
+            "token": "",
+        }
+        if payload is not None:
+            request["payload"] = payload
+        return self.envelope(request, at)
 
     def session_ended(self, reason: str = "USER_INITIATED", at: datetime | None = None) -> dict[str, Any]:
         return self.envelope({"type": "SessionEndedRequest", "reason": reason}, at)

@@ -98,6 +98,18 @@ KEYS: Mapping[str, frozenset[str]] = {
     "emergency_card": frozenset(),
     "welcome_card_title": frozenset(),
     "welcome_card": frozenset(),
+    "reminder_offer": frozenset({"when"}),
+    "reminder_offer_reprompt": frozenset({"when"}),
+    "reminder_declined": frozenset(),
+    "reminder_set": frozenset({"when"}),
+    "reminder_text": frozenset({"number"}),
+    "reminder_card_title": frozenset(),
+    "reminder_card": frozenset({"day", "hours", "number", "opens"}),
+    "reminder_failed": frozenset(),
+    "reminder_line_open": frozenset(),
+    "reminder_permission_denied": frozenset(),
+    "reminder_permission_not_answered": frozenset(),
+    "reminder_permission_card": frozenset(),
 }
 
 
