@@ -15,9 +15,9 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
 
-from skill import dialogue, knowledge
+from skill import dialogue, knowledge, presentation
 from skill.clock import utc_now
-from skill.conversation import helpline, navigation, safety, topics
+from skill.conversation import helpline, navigation, safety, screens, topics
 from skill.conversation.base import IntentHandler
 from skill.conversation.errors import CatchAllExceptionHandler
 from skill.conversation.interceptors import (
@@ -40,6 +40,9 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         topics.RoutedTopicHandler(known),
         topics.BeyondPageHandler(),
         topics.TellMeMoreHandler(),
+        # A touch on a screen answers as if its topic had been asked.
+        screens.TouchHandler(),
+        screens.ScreenErrorHandler(),
         helpline.HelplineHandler(),
         helpline.HelplineHoursHandler(),
         helpline.YesHandler(),
@@ -76,10 +79,11 @@ def build(
     rng: random.Random | None = None,
     skill_id: str | None = None,
 ) -> SkillBuilder:
-    """The skill builder. Loads and checks the content now, so that a broken content
-    file stops the host at start-up rather than failing a user's question."""
+    """The skill builder. Loads and checks the content and the screens' documents now, so
+    that a broken file stops the host at start-up rather than failing a user's question."""
     known = knowledge.load()
     dialogue.load()
+    presentation.load()
     builder = SkillBuilder()
     # With a skill id, the SDK refuses requests meant for any other skill.
     builder.skill_id = skill_id  # type: ignore[assignment]

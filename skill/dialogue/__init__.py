@@ -42,6 +42,8 @@ KEYS: Mapping[str, frozenset[str]] = {
     "helpline_closed_after_holiday": frozenset({"when"}),
     "helpline_holiday_today": frozenset({"when", "where"}),
     "helpline_card_note": frozenset(),
+    "screen_helpline": frozenset(),
+    "screen_next": frozenset(),
     "hours_open_answer": frozenset({"closes", "hours"}),
     "hours_closed_answer": frozenset({"hours", "when"}),
     "hours_closed_after_holiday": frozenset({"hours", "when"}),
