@@ -102,7 +102,7 @@ class Turn:
             text=text,
             source=source,
             number=number,
-            next_heading=self.say("screen_next"),
+            next_heading=self.say("screen_next" if topic is not None else "screen_start"),
             buttons=buttons,
         )
 

@@ -44,6 +44,7 @@ KEYS: Mapping[str, frozenset[str]] = {
     "helpline_card_note": frozenset(),
     "screen_helpline": frozenset(),
     "screen_next": frozenset(),
+    "screen_start": frozenset(),
     "hours_open_answer": frozenset({"closes", "hours"}),
     "hours_closed_answer": frozenset({"hours", "when"}),
     "hours_closed_after_holiday": frozenset({"hours", "when"}),
