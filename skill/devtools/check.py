@@ -255,7 +255,7 @@ def check_manifest(manifest: dict[str, Any], resolver: nlu.Resolver) -> Problems
         problems.append("manifest: the skill collects no personal information; say so")
     interfaces = manifest["manifest"].get("apis", {}).get("custom", {}).get("interfaces", [])
     if not any(isinstance(i, dict) and i.get("type") == "ALEXA_PRESENTATION_APL" for i in interfaces):
-        problems.append("manifest: the skill sends screens (APL); declare the ALEXA_PRESENTATION_APL interface")
+        problems.append("manifest: the skill sends screens; declare the ALEXA_PRESENTATION_APL interface")
     return problems
 
 
