@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
 
-.PHONY: install run test lint check lambda bench clean model evaluate tune
+.PHONY: install run test lint check lambda bench clean model evaluate tune screens-deps screens
 
 install: $(VENV)/.installed
 
@@ -40,9 +40,22 @@ tune: install
 	$(PY) -m skill.devtools.tuning
 
 # Everything: lint, types, the model and content check, the understanding floors, then every test (the zip smoke
-# test needs build/lambda.zip, so the zip is built first).
-test: lint check evaluate lambda
+# test needs build/lambda.zip, so the zip is built first; the screens' render test needs the browser).
+test: lint check evaluate lambda screens-deps
 	$(PY) -m pytest
+
+# What rendering the screens needs: Debian's Chromium (installed with apt-get when running
+# as root; anyone else is told how to get it) and the pinned npm packages in screens/.
+SCREENS_DEPS := screens/node_modules/.installed
+screens-deps: $(SCREENS_DEPS)
+
+$(SCREENS_DEPS): screens/package.json screens/package-lock.json scripts/screens_deps.sh
+	scripts/screens_deps.sh
+	touch $@
+
+# Draw every screen of a short conversation in the browser: build/screens/*.png.
+screens: install screens-deps
+	$(PY) -m skill.devtools.screens
 
 lambda: build/lambda.zip
 

@@ -16,9 +16,9 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder, SkillBuilder
 from ask_sdk_model.services import ApiClient
 
-from skill import dialogue, knowledge
+from skill import dialogue, knowledge, presentation
 from skill.clock import utc_now
-from skill.conversation import helpline, navigation, reminders, safety, topics
+from skill.conversation import helpline, navigation, reminders, safety, screens, topics
 from skill.conversation.base import IntentHandler
 from skill.conversation.errors import CatchAllExceptionHandler
 from skill.conversation.interceptors import (
@@ -42,6 +42,9 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         topics.RoutedTopicHandler(known),
         topics.BeyondPageHandler(),
         topics.TellMeMoreHandler(),
+        # A touch on a screen answers as if its topic had been asked.
+        screens.TouchHandler(),
+        screens.ScreenErrorHandler(),
         helpline.HelplineHandler(),
         helpline.HelplineHoursHandler(),
         helpline.YesHandler(),
@@ -81,13 +84,14 @@ def build(
     skill_id: str | None = None,
     api_client: ApiClient | None = None,
 ) -> SkillBuilder:
-    """The skill builder. Loads and checks the content now, so that a broken content
-    file stops the host at start-up rather than failing a user's question.
+    """The skill builder. Loads and checks the content and the screens' documents now, so
+    that a broken file stops the host at start-up rather than failing a user's question.
 
     The API client is what the SDK's service clients (the Reminders API) call Alexa
     with; by default the SDK's own, with a short timeout."""
     known = knowledge.load()
     dialogue.load()
+    presentation.load()
     builder = CustomSkillBuilder(api_client=api_client or AlexaApiClient())
     # With a skill id, the SDK refuses requests meant for any other skill.
     builder.skill_id = skill_id  # type: ignore[assignment]

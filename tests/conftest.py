@@ -11,7 +11,7 @@ import pytest
 from ask_sdk_model.services import ApiClient
 
 from skill import builder
-from skill.devtools.envelopes import Session
+from skill.devtools.envelopes import ECHO_SHOW_8, Session
 from skill.devtools.generalising import generalising_resolver
 from skill.devtools.nlu import UtteranceResolver, resolver
 from skill.speech import plain_text
@@ -60,6 +60,17 @@ class Heard:
     def attributes(self) -> dict[str, Any]:
         return self.raw.get("sessionAttributes") or {}
 
+    @property
+    def directives(self) -> list[dict[str, Any]]:
+        return self.response.get("directives") or []
+
+    @property
+    def screen(self) -> dict[str, Any] | None:
+        """The data of the APL document sent to the screen, if one was (its ``answer``)."""
+        documents = [d for d in self.directives if d.get("type") == "Alexa.Presentation.APL.RenderDocument"]
+        assert len(documents) <= 1, "one document per response"
+        return documents[0]["datasources"]["answer"] if documents else None
+
 
 class Conversation:
     """A user talking to the skill through the real Lambda handler, turn by turn."""
@@ -70,10 +81,12 @@ class Conversation:
         locale: str = "en-GB",
         exact: bool = False,
         api_client: ApiClient | None = None,
+        screen: bool = False,
     ) -> None:
         self.now = now
         self.handler = builder.lambda_handler(clock=self.clock, rng=random.Random(7), api_client=api_client)
-        self.session = Session(locale=locale)
+        # screen=True: an Echo Show, whose requests list Alexa.Presentation.APL.
+        self.session = Session(locale=locale, viewport=ECHO_SHOW_8 if screen else None)
         # Typed utterances are understood as Alexa would: by the generalising resolver,
         # or word for word against the samples with exact=True.
         self.nlu: UtteranceResolver = resolver() if exact else generalising_resolver()
@@ -95,6 +108,10 @@ class Conversation:
 
     def intent(self, name: str, slots: dict[str, Any] | None = None) -> Heard:
         return self.send(self.session.intent(name, slots))
+
+    def touch(self, arguments: list[Any]) -> Heard:
+        """A touch on the screen: the UserEvent a button's SendEvent sends."""
+        return self.send(self.session.user_event(arguments))
 
 
 @pytest.fixture

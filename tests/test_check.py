@@ -128,6 +128,7 @@ def test_check_reports_broken_content_instead_of_crashing() -> None:
         ),
         (lambda m: m["manifest"]["privacyAndCompliance"].pop("containsAds"), "containsAds"),
         (lambda m: m["manifest"].pop("permissions"), "alexa::alerts:reminders:skill:readwrite"),
+        (lambda m: m["manifest"]["apis"]["custom"].pop("interfaces"), "ALEXA_PRESENTATION_APL"),
     ],
 )
 def test_check_fails_on_a_broken_manifest(change, problem: str) -> None:

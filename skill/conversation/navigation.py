@@ -23,7 +23,7 @@ def welcome(turn: Turn, *, again: bool = False) -> Response:
         speech.say(turn.say("start_over"))
     speech.say(turn.say("welcome"))
     reprompt = Speech().say(turn.say("welcome_reprompt"))
-    card = turn.card(turn.say("welcome_card_title"), turn.say("welcome_card"))
+    card = turn.welcome_card()
     return turn.respond(speech, reprompt=reprompt, card=card, pending="anything_else")
 
 
@@ -51,7 +51,7 @@ class HelpHandler(IntentHandler):
     def answer(self, turn: Turn) -> Response:
         speech = Speech().say(turn.say("help"))
         reprompt = Speech().say(turn.say("help_reprompt"))
-        card = turn.card(turn.say("welcome_card_title"), turn.say("welcome_card"))
+        card = turn.welcome_card()
         return turn.respond(speech, reprompt=reprompt, card=card, pending="anything_else")
 
 

@@ -3,7 +3,9 @@
 Handlers decide *what* to say; ``Turn`` decides how every reply ends (the helpline
 offer, a reminder for when the line opens, or "What else would you like to know?"),
 adds the one-line disclaimer to the first answer, applies the user's speaking rate, puts
-a card with the source on it, and notes what was said so that it can be said again.
+a card with the source on it, and notes what was said so that it can be said again. On a
+device with a screen, every reply with a card also shows it (``skill.presentation``):
+handlers never build screens.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from typing import Any, Literal
 
 from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Response
 from ask_sdk_model.ui import Card, StandardCard
 
-from skill import opening_hours
+from skill import opening_hours, presentation
 from skill.conversation.state import Content, Pending, Replay, SessionState
 from skill.dialogue import Dialogue
 from skill.knowledge import Knowledge, Topic
@@ -44,6 +47,13 @@ class Turn:
     session: SessionState
     #: What this turn said, if it is content worth saying again; the repeat cache keeps it.
     said: Content | None = None
+    # What a screen shows with this reply, noted as the reply is built (see ``screen``):
+    #: the topic answered;
+    topic: Topic | None = None
+    #: the reply is about the nurse line (its number, its hours, or the nurses as next step);
+    about_helpline: bool = False
+    #: the reply is the welcome or the help: suggest topics to start with.
+    suggest_start: bool = False
 
     def say(self, key: str, **values: str) -> str:
         return self.dialogue.say(key, self.rng, **values)
@@ -51,6 +61,51 @@ class Turn:
     def card(self, title: str, text: str) -> StandardCard:
         """Every card names the source."""
         return StandardCard(title=title, text=f"{text}\n\n{self.knowledge.source.card_line}")
+
+    def welcome_card(self) -> StandardCard:
+        """The welcome's card; on a screen, with topics to start with."""
+        self.suggest_start = True
+        return self.card(self.say("welcome_card_title"), self.say("welcome_card"))
+
+    # --- Screens -----------------------------------------------------------------
+
+    @property
+    def has_screen(self) -> bool:
+        """The device draws APL documents (an Echo Show); a speaker gets none."""
+        try:
+            interfaces = get_supported_interfaces(self.handler_input)
+        except AttributeError:  # a request without a device context
+            return False
+        return getattr(interfaces, "alexa_presentation_apl", None) is not None
+
+    def screen(self, card: StandardCard, pending: Pending | None) -> presentation.Screen:
+        """What the screen shows with a reply: the card's words in large type, the nurse
+        line's number large where it is relevant (the reply offers it, is about it, or
+        the nurses are the natural next step; never over a crisis or an emergency, whose
+        own numbers come first), the source, and topics to touch next."""
+        source = self.knowledge.source.card_line
+        text = (card.text or "").removesuffix(f"\n\n{source}")
+        topic = self.topic
+        number = None
+        if self.about_helpline or (topic is not None and (pending == "helpline" or topic.nurses_next)):
+            helpline = self.knowledge.helpline
+            number = presentation.Number(self.say("screen_helpline"), helpline.display, helpline.hours_text)
+        suggested: tuple[str, ...] = ()
+        if topic is not None:
+            suggested = topic.next
+        elif self.suggest_start:
+            suggested = self.knowledge.starters
+        buttons = tuple(
+            presentation.Button(self.knowledge.topics[topic_id].title, topic_id) for topic_id in suggested
+        )
+        return presentation.Screen(
+            title=card.title or "",
+            text=text,
+            source=source,
+            number=number,
+            next_heading=self.say("screen_next" if topic is not None else "screen_start"),
+            buttons=buttons,
+        )
 
     # --- Finishing replies -------------------------------------------------------
 
@@ -121,6 +176,8 @@ class Turn:
             builder.ask(reprompt.ssml(self.session.rate))
         if card is not None:
             builder.set_card(card)
+            if self.has_screen and isinstance(card, StandardCard):  # not a permissions card
+                builder.add_directive(presentation.directive(self.screen(card, pending)))
         builder.set_should_end_session(reprompt is None)
         self.session.pending = pending
         if remember:
@@ -139,6 +196,7 @@ class Turn:
             speech.say(self.say("disclaimer"))
             self.session.disclaimer_given = True
         self.session.answered(topic.id, more=more)
+        self.topic = topic
         closing: Closing = "nurses" if topic.nurses_next else "offer"
         return self.reply(speech, closing=closing, card=self.card(topic.title, topic.card))
 
@@ -197,6 +255,7 @@ class Turn:
         self, title_key: str = "helpline_card_title", text_key: str = "helpline_card"
     ) -> StandardCard:
         """A card with the nurse helpline's number and hours filled in."""
+        self.about_helpline = True
         helpline = self.knowledge.helpline
         return self.card(
             self.say(title_key),

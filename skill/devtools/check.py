@@ -257,6 +257,9 @@ def check_manifest(manifest: dict[str, Any], resolver: nlu.Resolver) -> Problems
     declared = manifest["manifest"].get("permissions") or []
     if not any(isinstance(p, dict) and p.get("name") == reminders.SCOPE for p in declared):
         problems.append(f"manifest: the skill sets reminders; declare the permission {reminders.SCOPE}")
+    interfaces = manifest["manifest"].get("apis", {}).get("custom", {}).get("interfaces", [])
+    if not any(isinstance(i, dict) and i.get("type") == "ALEXA_PRESENTATION_APL" for i in interfaces):
+        problems.append("manifest: the skill sends screens; declare the ALEXA_PRESENTATION_APL interface")
     return problems
 
 

@@ -16,6 +16,22 @@ from skill.devtools.nlu import Resolution
 TEST_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
 LOCALE = "en-GB"
 
+#: An Echo Show 8's screen, as its requests describe it (``context.Viewport``).
+ECHO_SHOW_8: dict[str, Any] = {
+    "experiences": [{"arcMinuteWidth": 221, "arcMinuteHeight": 162, "canRotate": False, "canResize": False}],
+    "mode": "HUB",
+    "shape": "RECTANGLE",
+    "pixelWidth": 1280,
+    "pixelHeight": 800,
+    "dpi": 160,
+    "currentPixelWidth": 1280,
+    "currentPixelHeight": 800,
+    "touch": ["SINGLE"],
+    "video": {"codecs": ["H_264_42", "H_264_41"]},
+}
+#: What a device with a screen lists in ``supportedInterfaces``: it draws APL up to 1.4.
+APL_INTERFACE: dict[str, Any] = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "1.4"}}}
+
 
 def _id(prefix: str) -> str:
     return f"{prefix}.{uuid.uuid4()}"
@@ -72,6 +88,10 @@ class Session:
     api_access_token: str = "test-access-token"
     #: Sent when the user has given the skill permissions (reminders, here).
     consent_token: str | None = None
+    #: The device's screen (``ECHO_SHOW_8``, say), or None for a speaker without one.
+    viewport: dict[str, Any] | None = None
+    #: The token of the document on the screen now, as the last response rendered it.
+    shown_token: str | None = None
 
     def envelope(self, request: dict[str, Any], at: datetime | None = None) -> dict[str, Any]:
         application = {"applicationId": self.skill_id}
@@ -84,6 +104,22 @@ class Session:
             "locale": self.locale,
             **request,
         }
+        context: dict[str, Any] = {
+            "System": {
+                "application": application,
+                "user": user,
+                "device": {
+                    "deviceId": self.device_id,
+                    "supportedInterfaces": dict(APL_INTERFACE) if self.viewport else {},
+                },
+                "apiEndpoint": self.api_endpoint,
+                "apiAccessToken": self.api_access_token,
+            },
+        }
+        if self.viewport:
+            context["Viewport"] = dict(self.viewport)
+            if self.shown_token:
+                context["Alexa.Presentation.APL"] = {"token": self.shown_token, "version": "1.4"}
         return {
             "version": "1.0",
             "session": {
@@ -93,15 +129,7 @@ class Session:
                 "attributes": dict(self.attributes),
                 "user": user,
             },
-            "context": {
-                "System": {
-                    "application": application,
-                    "user": user,
-                    "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
-                    "apiEndpoint": self.api_endpoint,
-                    "apiAccessToken": self.api_access_token,
-                },
-            },
+            "context": context,
             "request": request,
         }
 
@@ -153,6 +181,19 @@ class Session:
             request["payload"] = payload
         return self.envelope(request, at)
 
+    def user_event(
+        self, arguments: list[Any], token: str | None = None, at: datetime | None = None
+    ) -> dict[str, Any]:
+        """A touch on the screen: the ``SendEvent`` of a TouchWrapper, as Alexa sends it."""
+        request = {
+            "type": "Alexa.Presentation.APL.UserEvent",
+            "token": token or self.shown_token or "",
+            "arguments": list(arguments),
+            "source": {"type": "TouchWrapper", "handler": "Press", "id": "", "value": False},
+            "components": {},
+        }
+        return self.envelope(request, at)
+
     def session_ended(self, reason: str = "USER_INITIATED", at: datetime | None = None) -> dict[str, Any]:
         return self.envelope({"type": "SessionEndedRequest", "reason": reason}, at)
 
@@ -161,3 +202,6 @@ class Session:
         self.new = False
         self.attributes = dict(response.get("sessionAttributes") or {})
         self.ended = response.get("response", {}).get("shouldEndSession", True) is not False
+        for directive in response.get("response", {}).get("directives") or []:
+            if directive.get("type") == "Alexa.Presentation.APL.RenderDocument":
+                self.shown_token = directive.get("token")

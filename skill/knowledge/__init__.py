@@ -21,6 +21,8 @@ from typing import Any, Literal
 #: Spoken answers are one or two breaths; "tell me more" may take a little longer.
 SPEECH_WORD_LIMIT = 45
 MORE_WORD_LIMIT = 90
+#: Topics suggested after an answer (buttons on a screen): a few, not a menu.
+NEXT_LIMIT = 4
 
 
 class ContentError(ValueError):
@@ -39,6 +41,8 @@ class Topic:
     slot_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: The nurses are the natural next step after this answer: offer them even after a no.
     nurses_next: bool = False
+    #: Topics people often ask next (topic ids): buttons on a screen.
+    next: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,8 @@ class Knowledge:
     helpline: Helpline
     source: Source
     safety: SafetyWords
+    #: Topics to suggest before any question (topic ids): buttons on the welcome screen.
+    starters: tuple[str, ...] = ()
 
     def topic_for_intent(self, intent: str) -> Topic | None:
         """The topic that answers ``intent`` outright, if any."""
@@ -201,6 +207,7 @@ def _topic(topic_id: str, table: Mapping[str, Any]) -> Topic:
             {slot: _strings(slot_table, slot, f"{where}.slot_values") for slot in slot_table}
         ),
         nurses_next=_flag(table, "nurses_next", where),
+        next=_strings(table, "next", where),
     )
     if words(topic.speech) > SPEECH_WORD_LIMIT:
         raise ContentError(f"{where}: speech has {words(topic.speech)} words, over {SPEECH_WORD_LIMIT}")
@@ -251,6 +258,11 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
                     )
                 seen_values[slot, value] = topic.id
 
+    for topic in topics.values():
+        _check_suggested(topic.next, topics, f"topics.{topic.id}: next", avoid=topic.id)
+    starters = _strings(data.get("suggestions", {}), "start", "suggestions")
+    _check_suggested(starters, topics, "suggestions: start")
+
     helpline_table = data.get("helpline", {})
     groups = _strings(helpline_table, "groups", "helpline")
     display = _text(helpline_table, "display", "helpline")
@@ -285,7 +297,21 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
         helpline=helpline,
         source=source,
         safety=_safety(data.get("safety")),
+        starters=starters,
     )
+
+
+def _check_suggested(ids: tuple[str, ...], topics: Mapping[str, Topic], where: str, avoid: str = "") -> None:
+    """Suggested topics exist, are few, differ, and never suggest the topic just answered."""
+    if len(ids) > NEXT_LIMIT:
+        raise ContentError(f"{where}: at most {NEXT_LIMIT} topics, not {len(ids)}")
+    if len(set(ids)) != len(ids):
+        raise ContentError(f"{where}: a topic is listed twice")
+    for topic_id in ids:
+        if topic_id not in topics:
+            raise ContentError(f"{where}: no topic '{topic_id}'")
+        if topic_id == avoid:
+            raise ContentError(f"{where}: suggests itself")
 
 
 @cache
