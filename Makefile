@@ -42,7 +42,7 @@ test: lint check evaluate lambda
 lambda: build/lambda.zip
 
 build/lambda.zip: install requirements/lambda.txt lambda/lambda_function.py $(shell find skill -type f -not -path '*/__pycache__/*')
-	$(PY) scripts/build_lambda.py --requirements requirements/lambda.txt --output $@
+	$(PY) scripts/build_lambda.py --requirements requirements/lambda.txt --output $@ --directory build/lambda
 
 # The load test of the production server (see benchmarks/load_test.py); not part of `make test`.
 bench: install

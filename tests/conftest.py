@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import random
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from skill import builder
 from skill.devtools.envelopes import Session
@@ -63,9 +71,15 @@ class Heard:
 class Conversation:
     """A user talking to the skill through the real Lambda handler, turn by turn."""
 
-    def __init__(self, now: datetime = OPEN_TIME, locale: str = "en-GB", exact: bool = False) -> None:
+    def __init__(
+        self,
+        now: datetime = OPEN_TIME,
+        locale: str = "en-GB",
+        exact: bool = False,
+        store: AbstractPersistenceAdapter | None = None,
+    ) -> None:
         self.now = now
-        self.handler = builder.lambda_handler(clock=self.clock, rng=random.Random(7))
+        self.handler = builder.lambda_handler(clock=self.clock, rng=random.Random(7), store=store)
         self.session = Session(locale=locale)
         # Typed utterances are understood as Alexa would: by the generalising resolver,
         # or word for word against the samples with exact=True.
@@ -88,6 +102,91 @@ class Conversation:
 
     def intent(self, name: str, slots: dict[str, Any] | None = None) -> Heard:
         return self.send(self.session.intent(name, slots))
+
+    def next_session(self) -> None:
+        """The same user (and device) comes back another day: a new session."""
+        self.session = Session(
+            locale=self.session.locale, user_id=self.session.user_id, device_id=self.session.device_id
+        )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _preferences_kept_in_the_test_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Hosts started by the tests (and their subprocesses) keep their default SQLite
+    preference file in a temporary folder, never in the home directory, and never reach
+    a DynamoDB table unless a test asks."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    for name in ("PREFERENCES_DB", "PREFERENCES_TABLE", "PREFERENCES_STORE", "PREFERENCES_TIMEOUT"):
+        patch.delenv(name, raising=False)
+    yield
+    patch.undo()
+
+
+@dataclass
+class LocalDynamoDB:
+    """A DynamoDB-compatible server (moto's server mode) on loopback, and the
+    environment that points boto3 at it with fake credentials."""
+
+    endpoint: str
+    env: dict[str, str]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"moto server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("moto server did not start in time")
+
+
+@pytest.fixture(scope="session")
+def local_dynamodb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalDynamoDB]:
+    """moto's server on 127.0.0.1, started for this test run and stopped after it. The
+    credentials are fake and every AWS configuration file is pointed at nothing, so no
+    request can reach AWS."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    endpoint = f"http://127.0.0.1:{port}"
+    empty = tmp_path_factory.mktemp("aws") / "none"
+    env = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-2",
+        "AWS_REGION": "eu-west-2",
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "AWS_CONFIG_FILE": str(empty),
+        "AWS_SHARED_CREDENTIALS_FILE": str(empty),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    log = (tmp_path_factory.mktemp("moto") / "moto.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_for_port(port, process)
+        yield LocalDynamoDB(endpoint, env)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
