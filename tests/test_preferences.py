@@ -449,7 +449,12 @@ def test_configuration_chooses_the_store(tmp_path: Path) -> None:
     assert preferences.configured({"PREFERENCES_STORE": "none"}) is None
     # On Lambda, whose disk is not kept, nothing is remembered without a table.
     assert preferences.configured({"AWS_LAMBDA_FUNCTION_NAME": "skill"}) is None
-    for bad in ({"PREFERENCES_STORE": "redis"}, {"PREFERENCES_STORE": "dynamodb"}, {"PREFERENCES_TIMEOUT": "soon"}):
+    bad_settings = (
+        {"PREFERENCES_STORE": "redis"},
+        {"PREFERENCES_STORE": "dynamodb"},  # and no table
+        {"PREFERENCES_TIMEOUT": "soon"},
+    )
+    for bad in bad_settings:
         with pytest.raises(ConfigurationError):
             preferences.configured(bad)
 
