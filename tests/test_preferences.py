@@ -65,7 +65,7 @@ class Broken(AbstractPersistenceAdapter):
         raise RuntimeError(f"cannot reach the store for {request_envelope.context.system.user.user_id}")
 
     def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
-        return self._fail(request_envelope)  # type: ignore[no-any-return]
+        return self._fail(request_envelope)
 
     def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
         self._fail(request_envelope)
@@ -444,7 +444,7 @@ def test_configuration_chooses_the_store(tmp_path: Path) -> None:
     assert isinstance(sqlite, BoundedAdapter) and isinstance(sqlite.inner, SqliteAdapter)
     assert sqlite.timeout == preferences.DEFAULT_TIMEOUT_SECONDS
     default = preferences.configured({"XDG_STATE_HOME": str(tmp_path)})
-    assert isinstance(default, BoundedAdapter)
+    assert isinstance(default, BoundedAdapter) and isinstance(default.inner, SqliteAdapter)
     assert default.inner.path == tmp_path / "secondary-breast-cancer-help" / "preferences.sqlite3"
     assert preferences.configured({"PREFERENCES_STORE": "none"}) is None
     # On Lambda, whose disk is not kept, nothing is remembered without a table.
