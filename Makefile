@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
 
-.PHONY: install run test lint check lambda bench clean model evaluate
+.PHONY: install run test lint check lambda bench clean model evaluate skill-package
 
 install: $(VENV)/.installed
 
@@ -28,6 +28,12 @@ check: install
 # (the file the Alexa console and the ASK CLI take). A test fails if you forget.
 model: install
 	$(PY) -m skill.devtools.grammar
+	$(PY) -m skill.devtools.skill_package
+
+# The ASK CLI's skill package (skill-package/: manifest and model), generated from
+# interaction_models/; `make model` runs it too. A test fails if it is stale.
+skill-package: install
+	$(PY) -m skill.devtools.skill_package
 
 # How well the model understands phrasings it has never seen (tests/phrasings/en-GB.tsv):
 # accuracy per intent, the most confused pairs, every miss; fails under the floors.
