@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import random
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +13,7 @@ import pytest
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from skill import builder
+from skill.devtools import serving
 from skill.devtools.envelopes import Session
 from skill.devtools.generalising import generalising_resolver
 from skill.devtools.nlu import UtteranceResolver, resolver
@@ -132,58 +128,13 @@ class LocalDynamoDB:
     env: dict[str, str]
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"moto server exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("moto server did not start in time")
-
-
 @pytest.fixture(scope="session")
-def local_dynamodb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalDynamoDB]:
+def local_dynamodb() -> Iterator[LocalDynamoDB]:
     """moto's server on 127.0.0.1, started for this test run and stopped after it. The
     credentials are fake and every AWS configuration file is pointed at nothing, so no
     request can reach AWS."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    endpoint = f"http://127.0.0.1:{port}"
-    empty = tmp_path_factory.mktemp("aws") / "none"
-    env = {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-2",
-        "AWS_REGION": "eu-west-2",
-        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
-        "AWS_CONFIG_FILE": str(empty),
-        "AWS_SHARED_CREDENTIALS_FILE": str(empty),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
-    log = (tmp_path_factory.mktemp("moto") / "moto.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        env={**os.environ, **env},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_for_port(port, process)
-        yield LocalDynamoDB(endpoint, env)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    with serving.local_dynamodb() as env:
+        yield LocalDynamoDB(env["AWS_ENDPOINT_URL_DYNAMODB"], env)
 
 
 ROOT = Path(__file__).resolve().parents[1]
