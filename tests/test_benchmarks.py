@@ -25,6 +25,6 @@ def test_cold_start_benchmark_runs_and_shows_boto3_only_with_a_table() -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    rows = [line for line in result.stdout.splitlines() if line.startswith("| none") or line.startswith("| Dynamo")]
+    rows = [line for line in result.stdout.splitlines() if line.startswith(("| none", "| Dynamo"))]
     assert len(rows) == 2
     assert rows[0].endswith("| no |") and rows[1].endswith("| yes |")
