@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
 
-.PHONY: install run test lint check lambda bench clean model evaluate tune screens-deps screens
+.PHONY: install run test lint check lambda bench clean model evaluate tune screens-deps screens skill-package
 
 install: $(VENV)/.installed
 
@@ -28,6 +28,12 @@ check: install
 # (the file the Alexa console and the ASK CLI take). A test fails if you forget.
 model: install
 	$(PY) -m skill.devtools.grammar
+	$(PY) -m skill.devtools.skill_package
+
+# The ASK CLI's skill package (skill-package/: manifest and model), generated from
+# interaction_models/; `make model` runs it too. A test fails if it is stale.
+skill-package: install
+	$(PY) -m skill.devtools.skill_package
 
 # How well the model understands phrasings it has never seen (tests/phrasings/en-GB.tsv):
 # accuracy per intent, the most confused pairs, every miss; fails under the floors.
@@ -60,7 +66,7 @@ screens: install screens-deps
 lambda: build/lambda.zip
 
 build/lambda.zip: install requirements/lambda.txt lambda/lambda_function.py $(shell find skill -type f -not -path '*/__pycache__/*')
-	$(PY) scripts/build_lambda.py --requirements requirements/lambda.txt --output $@
+	$(PY) scripts/build_lambda.py --requirements requirements/lambda.txt --output $@ --directory build/lambda
 
 # The load test of the production server (see benchmarks/load_test.py); not part of `make test`.
 bench: install

@@ -2,26 +2,33 @@
 
 Order matters: the first handler that can handle a request wins, so specific handlers
 come before general ones; the catch-all exception handler comes last.
+
+The preference store is chosen here from the configuration (``environ``; see
+``skill.preferences``) and given to the SDK as its persistence adapter; handlers never
+see it.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, cast
 
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.skill import CustomSkill
-from ask_sdk_core.skill_builder import CustomSkillBuilder, SkillBuilder
+from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model.services import ApiClient
 
-from skill import dialogue, knowledge, presentation
+from skill import dialogue, knowledge, preferences, presentation
 from skill.clock import utc_now
-from skill.conversation import helpline, navigation, reminders, safety, screens, topics
+from skill.conversation import helpline, navigation, privacy, reminders, safety, screens, topics
 from skill.conversation.base import IntentHandler
 from skill.conversation.errors import CatchAllExceptionHandler
 from skill.conversation.interceptors import (
+    RecallInterceptor,
+    RememberInterceptor,
     RepeatCacheInterceptor,
     RequestLogInterceptor,
     ResponseLogInterceptor,
@@ -56,10 +63,12 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         navigation.StartOverHandler(),
         navigation.SpeakSlowerHandler(),
         navigation.SpeakNormallyHandler(),
+        privacy.ForgetMeHandler(),
         navigation.StopHandler(),
         navigation.GoodbyeHandler(),
         navigation.FallbackHandler(),
         navigation.SessionEndedHandler(),
+        privacy.SkillDisabledHandler(),
     ]
 
 
@@ -83,24 +92,38 @@ def build(
     rng: random.Random | None = None,
     skill_id: str | None = None,
     api_client: ApiClient | None = None,
-) -> SkillBuilder:
+    *,
+    store: AbstractPersistenceAdapter | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> CustomSkillBuilder:
     """The skill builder. Loads and checks the content and the screens' documents now, so
     that a broken file stops the host at start-up rather than failing a user's question.
 
     The API client is what the SDK's service clients (the Reminders API) call Alexa
-    with; by default the SDK's own, with a short timeout."""
+    with; by default the SDK's own, with a short timeout. ``store`` remembers
+    preferences between sessions; without one, ``environ`` (the hosts pass the
+    process's environment) chooses it; with neither, nothing is remembered (the
+    developer tools and most tests)."""
     known = knowledge.load()
     dialogue.load()
     presentation.load()
-    builder = CustomSkillBuilder(api_client=api_client or AlexaApiClient())
+    if store is None and environ is not None:
+        store = preferences.configured(environ)
+    # The SDK's signature says an adapter, but None (no store) is its own default.
+    builder = CustomSkillBuilder(
+        persistence_adapter=store,  # type: ignore[arg-type]
+        api_client=api_client or AlexaApiClient(),
+    )
     # With a skill id, the SDK refuses requests meant for any other skill.
     builder.skill_id = skill_id  # type: ignore[assignment]
     for handler in request_handlers(known):
         builder.add_request_handler(handler)
     builder.add_global_request_interceptor(
-        TurnInterceptor(known, dialogue.load, clock, rng or random.Random())
+        TurnInterceptor(known, dialogue.load, clock, rng or random.Random(), remembers=store is not None)
     )
+    builder.add_global_request_interceptor(RecallInterceptor())
     builder.add_global_request_interceptor(RequestLogInterceptor())
+    builder.add_global_response_interceptor(RememberInterceptor())
     builder.add_global_response_interceptor(RepeatCacheInterceptor())
     builder.add_global_response_interceptor(ResponseLogInterceptor())
     builder.add_exception_handler(CatchAllExceptionHandler())
@@ -112,8 +135,13 @@ def lambda_handler(
     rng: random.Random | None = None,
     skill_id: str | None = None,
     api_client: ApiClient | None = None,
+    *,
+    store: AbstractPersistenceAdapter | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> LambdaHandler:
-    return cast(LambdaHandler, build(clock, rng, skill_id, api_client).lambda_handler())
+    return cast(
+        LambdaHandler, build(clock, rng, skill_id, api_client, store=store, environ=environ).lambda_handler()
+    )
 
 
 def create_skill(
@@ -121,5 +149,8 @@ def create_skill(
     rng: random.Random | None = None,
     skill_id: str | None = None,
     api_client: ApiClient | None = None,
+    *,
+    store: AbstractPersistenceAdapter | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> CustomSkill:
-    return build(clock, rng, skill_id, api_client).create()
+    return build(clock, rng, skill_id, api_client, store=store, environ=environ).create()

@@ -154,6 +154,12 @@ def command_check(args: argparse.Namespace, out: TextIO) -> int:
         print(f"check failed: {len(problems)} problem(s)", file=out)
         return 1
     print("check passed: model, manifest, content, dialogue and every response", file=out)
+    # Not problems: a development skill deploys and works without them.
+    to_do = check.owner_to_do()
+    if to_do:
+        print("only the skill's owner can supply these, needed before certification:", file=out)
+        for line in to_do:
+            print(f"  {line}", file=out)
     return 0
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model.services import ApiClient
 
 from skill import builder
+from skill.devtools import serving
 from skill.devtools.envelopes import ECHO_SHOW_8, Session
 from skill.devtools.generalising import generalising_resolver
 from skill.devtools.nlu import UtteranceResolver, resolver
@@ -82,9 +86,12 @@ class Conversation:
         exact: bool = False,
         api_client: ApiClient | None = None,
         screen: bool = False,
+        store: AbstractPersistenceAdapter | None = None,
     ) -> None:
         self.now = now
-        self.handler = builder.lambda_handler(clock=self.clock, rng=random.Random(7), api_client=api_client)
+        self.handler = builder.lambda_handler(
+            clock=self.clock, rng=random.Random(7), api_client=api_client, store=store
+        )
         # screen=True: an Echo Show, whose requests list Alexa.Presentation.APL.
         self.session = Session(locale=locale, viewport=ECHO_SHOW_8 if screen else None)
         # Typed utterances are understood as Alexa would: by the generalising resolver,
@@ -112,6 +119,49 @@ class Conversation:
     def touch(self, arguments: list[Any]) -> Heard:
         """A touch on the screen: the UserEvent a button's SendEvent sends."""
         return self.send(self.session.user_event(arguments))
+
+    def next_session(self) -> None:
+        """The same user (and device) comes back another day: a new session."""
+        self.session = Session(
+            locale=self.session.locale,
+            user_id=self.session.user_id,
+            device_id=self.session.device_id,
+            viewport=self.session.viewport,
+        )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _preferences_kept_in_the_test_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Hosts started by the tests (and their subprocesses) keep their default SQLite
+    preference file in a temporary folder, never in the home directory, and never reach
+    a DynamoDB table unless a test asks."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    for name in ("PREFERENCES_DB", "PREFERENCES_TABLE", "PREFERENCES_STORE", "PREFERENCES_TIMEOUT"):
+        patch.delenv(name, raising=False)
+    yield
+    patch.undo()
+
+
+@dataclass
+class LocalDynamoDB:
+    """A DynamoDB-compatible server (moto's server mode) on loopback, and the
+    environment that points boto3 at it with fake credentials."""
+
+    endpoint: str
+    env: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def local_dynamodb() -> Iterator[LocalDynamoDB]:
+    """moto's server on 127.0.0.1, started for this test run and stopped after it. The
+    credentials are fake and every AWS configuration file is pointed at nothing, so no
+    request can reach AWS."""
+    with serving.local_dynamodb() as env:
+        yield LocalDynamoDB(env["AWS_ENDPOINT_URL_DYNAMODB"], env)
+
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture

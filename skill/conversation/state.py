@@ -1,7 +1,9 @@
 """What the skill remembers within one session, kept in Alexa's session attributes.
 
 Alexa sends these back with each request of the session; nothing here outlives the
-session or is stored by us. Topic ids and flags only: never what the user said.
+session or is stored by us. Topic ids and flags only: never what the user said. Of all
+this, only the speaking rate and whether the disclaimer was given are remembered
+between sessions, where a preference store is configured (see ``skill.preferences``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from skill.preferences import Preferences, Rate
 
 #: The offer or question the user's next "yes" or "no" answers.
 Pending = Literal["helpline", "anything_else", "reminder"]
@@ -25,6 +29,7 @@ _LAST_CONTENT = "lastContent"
 _OFFER_DECLINED = "offerDeclined"
 _REMINDER_OFFERED = "reminderOffered"
 _REMINDER_PERMISSION_ASKED = "reminderPermissionAsked"
+_STORED = "stored"
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,32 @@ class SessionState:
             pending=_pending(stored.get("pending")),
             replay="helpline" if stored.get("replay") == "helpline" else None,
         )
+
+    # --- Remembered between sessions ----------------------------------------------
+
+    @property
+    def preferences(self) -> Preferences:
+        """What would be remembered of this session now."""
+        rate: Rate = "slow" if self.rate == "slow" else "normal"
+        return Preferences(rate=rate, disclaimer_heard=self.disclaimer_given)
+
+    @property
+    def stored(self) -> Preferences | None:
+        """The user's record as the store holds it, as far as this session knows; None
+        when the session must not write (the store could not be read, or the user has
+        just asked to be forgotten)."""
+        stored = self._attributes.get(_STORED)
+        return Preferences.from_attributes(stored) if isinstance(stored, dict) else None
+
+    @stored.setter
+    def stored(self, value: Preferences | None) -> None:
+        self._attributes[_STORED] = value.to_attributes() if value is not None else None
+
+    def recall(self, preferences: Preferences) -> None:
+        """A new session takes up the user's remembered preferences."""
+        self.rate = preferences.rate
+        self.disclaimer_given = preferences.disclaimer_heard
+        self.stored = preferences
 
     def start_over(self) -> None:
         """Back to the start: forget the conversation, keep the user's settings."""

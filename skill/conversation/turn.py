@@ -5,18 +5,21 @@ offer, a reminder for when the line opens, or "What else would you like to know?
 adds the one-line disclaimer to the first answer, applies the user's speaking rate, puts
 a card with the source on it, and notes what was said so that it can be said again. On a
 device with a screen, every reply with a card also shows it (``skill.presentation``):
-handlers never build screens.
+handlers never build screens. What is remembered between sessions (the rate, the
+disclaimer) is read and written by interceptors through the SDK's attributes manager; a
+handler only ever asks ``forget``.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from ask_sdk_core.exceptions import AttributesManagerException
+from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Response
@@ -36,6 +39,8 @@ Closing = Literal["offer", "nurses", "anything_else", "end"]
 
 _TURN = "turn"
 
+log = logging.getLogger("skill.preferences")
+
 
 @dataclass
 class Turn:
@@ -45,6 +50,9 @@ class Turn:
     now: datetime
     rng: random.Random
     session: SessionState
+    #: Whether a preference store is configured: the user's rate and whether they have
+    #: heard the disclaimer are remembered between sessions.
+    remembers: bool = False
     #: What this turn said, if it is content worth saying again; the repeat cache keeps it.
     said: Content | None = None
     # What a screen shows with this reply, noted as the reply is built (see ``screen``):
@@ -106,6 +114,18 @@ class Turn:
             next_heading=self.say("screen_next" if topic is not None else "screen_start"),
             buttons=buttons,
         )
+
+    def forget(self) -> bool:
+        """Delete the user's record; whether that was done. For the rest of this session
+        nothing more is written."""
+        try:
+            self.handler_input.attributes_manager.delete_persistent_attributes()
+        except PersistenceException as error:
+            request_id = getattr(self.handler_input.request_envelope.request, "request_id", None)
+            log.warning("preferences not deleted (%s) on request=%s", error, request_id)
+            return False
+        self.session.stored = None
+        return True
 
     # --- Finishing replies -------------------------------------------------------
 
@@ -269,6 +289,7 @@ def install(
     dialogue_for: Callable[[str], Dialogue],
     clock: Callable[[], datetime],
     rng: random.Random,
+    remembers: bool = False,
 ) -> Turn:
     """Create the turn for this request and keep it in the request attributes."""
     request = handler_input.request_envelope.request
@@ -286,6 +307,7 @@ def install(
         now=clock(),
         rng=rng,
         session=SessionState(attributes),
+        remembers=remembers,
     )
     handler_input.attributes_manager.request_attributes[_TURN] = turn
     return turn

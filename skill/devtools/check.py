@@ -14,7 +14,7 @@ from typing import Any
 
 from skill import builder, dialogue, knowledge, reminders
 from skill.conversation.base import IntentHandler
-from skill.devtools import grammar, nlu
+from skill.devtools import grammar, nlu, skill_package
 from skill.devtools.envelopes import Session, slot_json
 from skill.speech import Speech, validate
 
@@ -260,7 +260,19 @@ def check_manifest(manifest: dict[str, Any], resolver: nlu.Resolver) -> Problems
     interfaces = manifest["manifest"].get("apis", {}).get("custom", {}).get("interfaces", [])
     if not any(isinstance(i, dict) and i.get("type") == "ALEXA_PRESENTATION_APL" for i in interfaces):
         problems.append("manifest: the skill sends screens; declare the ALEXA_PRESENTATION_APL interface")
+    for phrase in ("speaking speed", "forget me"):
+        if phrase not in description:
+            problems.append(
+                f"manifest: the description must say what is remembered and how to delete it ({phrase!r})"
+            )
     return problems
+
+
+def owner_to_do(manifest: dict[str, Any] | None = None) -> list[str]:
+    """What only the skill's owner can supply (privacy policy, terms, icons), still missing."""
+    if manifest is None:
+        manifest = json.loads((nlu.MODELS / "skill.json").read_text(encoding="utf-8"))
+    return skill_package.owner_to_do(manifest)
 
 
 def run(
@@ -285,6 +297,9 @@ def run(
     problems += check_content(model, known)
     problems += check_dialogue(words)
     problems += check_manifest(manifest, nlu.Resolver(model))
+    problems += [
+        f"skill-package: {name} is stale: run `make skill-package`" for name in skill_package.stale()
+    ]
     if not problems:
         problems += check_responses(model)
     return problems

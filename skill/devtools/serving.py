@@ -106,3 +106,52 @@ def _wait_until_healthy(server: RunningServer, timeout: float) -> None:
             if time.monotonic() > deadline:
                 raise RuntimeError("server did not become healthy in time") from None
             time.sleep(0.1)
+
+
+#: Fake credentials and no AWS configuration: boto3 can then reach nothing but the
+#: endpoint it is given (a local server).
+FAKE_AWS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "eu-west-2",
+    "AWS_REGION": "eu-west-2",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+@contextmanager
+def local_dynamodb(timeout: float = 60) -> Iterator[dict[str, str]]:
+    """moto's DynamoDB-compatible server on 127.0.0.1 (a development dependency), for
+    tests and benchmarks; yields the environment that points boto3 at it."""
+    port = free_port()
+    env = {**FAKE_AWS, "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{port}"}
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"moto server exited with {process.returncode}")
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("moto server did not start in time") from None
+                    time.sleep(0.1)
+            yield env
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

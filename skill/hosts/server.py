@@ -128,7 +128,8 @@ def make_app(
     from skill.hosts import web
     from skill.hosts.verification import CertificateChains, load_trust_store, production_verifiers
 
-    skill = create_skill()
+    # Preferences: SQLite (PREFERENCES_DB) by default, or DynamoDB (PREFERENCES_TABLE).
+    skill = create_skill(environ=os.environ)
     if args.dev:
         log.warning(
             "DEVELOPMENT MODE: request signature, timestamp and skill id checks are OFF. "

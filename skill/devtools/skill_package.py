@@ -1,0 +1,121 @@
+"""``make skill-package``: the ASK CLI's skill package, generated from ``interaction_models/``.
+
+``skill-package/skill.json`` is the manifest (``interaction_models/skill.json``) and
+``skill-package/interactionModels/custom/en-GB.json`` the interaction model
+(``interaction_models/en-GB.json``, itself generated from the grammar by ``make
+model``). ``ask deploy`` uploads this folder (``ask-resources.json``); a test fails when
+it is stale. Edit ``interaction_models/``, never ``skill-package/``.
+
+Some of the manifest only the skill's owner can supply: a privacy policy and terms of
+use on their own web site, and the skill's icons. ``owner_to_do`` lists what is still
+missing; ``python -m skill check`` prints the list without failing, since a
+development skill can be deployed and tested without them (certification cannot).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "interaction_models"
+PACKAGE = ROOT / "skill-package"
+LOCALE = "en-GB"
+
+
+def render(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def files(source: Path = SOURCE) -> dict[str, str]:
+    """Each file of the package (path inside ``skill-package/``) and its text."""
+    manifest = json.loads((source / "skill.json").read_text(encoding="utf-8"))
+    model = json.loads((source / f"{LOCALE}.json").read_text(encoding="utf-8"))
+    return {
+        "skill.json": render(manifest),
+        f"interactionModels/custom/{LOCALE}.json": render(model),
+    }
+
+
+def stale(package: Path = PACKAGE, source: Path = SOURCE) -> list[str]:
+    """The package's files that differ from what ``make skill-package`` would write."""
+    wanted = files(source)
+    found = (
+        {
+            path.relative_to(package).as_posix()
+            for path in package.rglob("*")
+            if path.is_file() and path.suffix == ".json"
+        }
+        if package.is_dir()
+        else set()
+    )
+    differing = [
+        name
+        for name, text in wanted.items()
+        if not (package / name).is_file() or (package / name).read_text(encoding="utf-8") != text
+    ]
+    return sorted(set(differing) | (found - set(wanted)))
+
+
+def write(package: Path = PACKAGE, source: Path = SOURCE) -> list[str]:
+    written = []
+    for name, text in files(source).items():
+        target = package / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            written.append(name)
+    return written
+
+
+def owner_to_do(manifest: dict[str, Any]) -> list[str]:
+    """The manifest fields only the skill's owner can supply, that are still missing."""
+    body = manifest.get("manifest", {})
+    locale = body.get("publishingInformation", {}).get("locales", {}).get(LOCALE, {})
+    privacy = body.get("privacyAndCompliance", {}).get("locales", {}).get(LOCALE, {})
+    wanted = [
+        (
+            privacy,
+            "privacyPolicyUrl",
+            "privacyAndCompliance.locales.en-GB.privacyPolicyUrl",
+            "a privacy policy on your own site (say what is remembered, and 'forget me')",
+        ),
+        (
+            privacy,
+            "termsOfUseUrl",
+            "privacyAndCompliance.locales.en-GB.termsOfUseUrl",
+            "terms of use on your own site",
+        ),
+        (
+            locale,
+            "smallIconUri",
+            "publishingInformation.locales.en-GB.smallIconUri",
+            "a 108 x 108 pixel PNG icon",
+        ),
+        (
+            locale,
+            "largeIconUri",
+            "publishingInformation.locales.en-GB.largeIconUri",
+            "a 512 x 512 pixel PNG icon",
+        ),
+    ]
+    return [
+        f"{path}: missing ({what})"
+        for where, key, path, what in wanted
+        if not isinstance(where.get(key), str) or not where[key].strip()
+    ]
+
+
+def main() -> int:
+    written = write()
+    print(f"skill-package: {', '.join(written) if written else 'up to date'}")
+    manifest = json.loads((SOURCE / "skill.json").read_text(encoding="utf-8"))
+    for line in owner_to_do(manifest):
+        print(f"  to do before certification: {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,476 @@
+"""Remembered preferences: the speaking rate and whether the disclaimer was heard, per
+user, and nothing else; forgetting them; a slow or failing store never holds up an answer."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+
+from skill import dialogue, preferences
+from skill.devtools.envelopes import Session
+from skill.preferences import ConfigurationError, Preferences, user_key
+from skill.preferences.bounded import BoundedAdapter
+from skill.preferences.sqlite import SqliteAdapter
+from tests.conftest import ROOT, Conversation
+
+WORDS = dialogue.load()
+DISCLAIMER = WORDS.phrasings("disclaimer")[0]
+SLOW = '<speak><prosody rate="80%">'
+
+
+def sqlite_store(path: Path, timeout: float = 1.0) -> BoundedAdapter:
+    return BoundedAdapter(SqliteAdapter(path, busy_timeout=timeout), timeout=timeout, name="sqlite")
+
+
+def rows(path: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT * FROM preferences").fetchall()
+
+
+class Spy(AbstractPersistenceAdapter):
+    """A store that remembers in memory and counts what it is asked to do."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, dict[str, Any]] = {}
+        self.calls: list[str] = []
+
+    def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
+        self.calls.append("get")
+        return dict(self.records.get(user_key(request_envelope), {}))
+
+    def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
+        self.calls.append("save")
+        self.records[user_key(request_envelope)] = dict(attributes)
+
+    def delete_attributes(self, request_envelope: Any) -> None:
+        self.calls.append("delete")
+        self.records.pop(user_key(request_envelope), None)
+
+
+class Broken(AbstractPersistenceAdapter):
+    """A store that fails every time, with a message that quotes the user id."""
+
+    def _fail(self, request_envelope: Any) -> Any:
+        raise RuntimeError(f"cannot reach the store for {request_envelope.context.system.user.user_id}")
+
+    def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
+        return self._fail(request_envelope)
+
+    def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
+        self._fail(request_envelope)
+
+    def delete_attributes(self, request_envelope: Any) -> None:
+        self._fail(request_envelope)
+
+
+class Slow(Spy):
+    """A store that answers, but only after ``delay`` seconds."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+
+    def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
+        time.sleep(self.delay)
+        return super().get_attributes(request_envelope)
+
+    def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
+        time.sleep(self.delay)
+        super().save_attributes(request_envelope, attributes)
+
+    def delete_attributes(self, request_envelope: Any) -> None:
+        time.sleep(self.delay)
+        super().delete_attributes(request_envelope)
+
+
+def first_visit(talk: Conversation) -> None:
+    """Open, hear an answer (and the disclaimer), ask for slower speech, leave."""
+    talk.open()
+    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
+    assert talk.intent("SpeakSlowerIntent").ssml.startswith(SLOW)
+    talk.send(talk.session.session_ended())
+
+
+# --- What a record may hold ------------------------------------------------------
+
+
+def test_a_record_holds_only_the_rate_and_the_disclaimer_flag() -> None:
+    stored = Preferences.from_attributes(
+        {"rate": "slow", "disclaimerHeard": True, "lastTopic": "bone_pain", "said": "my back hurts"}
+    )
+    assert stored.to_attributes() == {"rate": "slow", "disclaimerHeard": True}
+    assert Preferences.from_attributes({"rate": "very fast", "disclaimerHeard": "yes"}) == Preferences()
+    assert Preferences.from_attributes(None) == Preferences()
+
+
+def test_records_are_kept_under_a_hash_of_the_user_id_never_the_id() -> None:
+    session = Session()
+    envelope = Session.launch(session)
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    request = DefaultSerializer().deserialize(json.dumps(envelope), RequestEnvelope)
+    key = user_key(request)
+    assert len(key) == 64 and session.user_id not in key
+    assert key == user_key(request)
+    assert key != user_key(DefaultSerializer().deserialize(json.dumps(Session().launch()), RequestEnvelope))
+
+
+def test_the_sqlite_table_cannot_hold_anything_else(tmp_path: Path) -> None:
+    SqliteAdapter(tmp_path / "p.sqlite3")
+    with sqlite3.connect(tmp_path / "p.sqlite3") as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(preferences)")]
+        assert columns == ["user_key", "rate", "disclaimer_heard", "expires_at"]
+        with pytest.raises(sqlite3.IntegrityError):
+            connection.execute("INSERT INTO preferences VALUES ('k', 'chemotherapy', 0, 9999999999)")
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+# --- Remembered between sessions ----------------------------------------------------
+
+
+def test_preferences_survive_a_new_session_with_sqlite(tmp_path: Path) -> None:
+    path = tmp_path / "preferences.sqlite3"
+    talk = Conversation(store=sqlite_store(path))
+    first_visit(talk)
+    talk.next_session()
+    welcome = talk.open()
+    assert welcome.ssml.startswith(SLOW)  # the rate asked for yesterday
+    answer = talk.intent("TreatmentOptionsIntent")
+    assert answer.ssml.startswith(SLOW)
+    assert DISCLAIMER not in answer.speech  # heard last time: not again
+    [(key, rate, heard, _)] = rows(path)
+    assert (rate, heard) == ("slow", 1) and talk.session.user_id not in key
+
+
+def test_a_one_shot_question_in_a_new_session_also_uses_the_remembered_rate(tmp_path: Path) -> None:
+    talk = Conversation(store=sqlite_store(tmp_path / "p.sqlite3"))
+    first_visit(talk)
+    talk.next_session()
+    assert talk.intent("HelplineIntent").ssml.startswith(SLOW)
+
+
+def test_speak_normally_is_remembered_too(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    talk = Conversation(store=sqlite_store(path))
+    first_visit(talk)
+    talk.next_session()
+    talk.open()
+    talk.intent("SpeakNormallyIntent")
+    talk.next_session()
+    assert "prosody" not in talk.open().ssml
+    assert [row[1:3] for row in rows(path)] == [("normal", 1)]
+
+
+def test_users_do_not_share_preferences(tmp_path: Path) -> None:
+    store = sqlite_store(tmp_path / "p.sqlite3")
+    first_visit(Conversation(store=store))
+    someone_else = Conversation(store=store)
+    someone_else.open()
+    assert not someone_else.open().ssml.startswith(SLOW)
+    assert DISCLAIMER in someone_else.intent("TreatmentOptionsIntent").speech
+
+
+def test_without_a_store_every_session_is_a_first_session() -> None:
+    talk = Conversation()
+    first_visit(talk)
+    talk.next_session()
+    assert "prosody" not in talk.open().ssml
+    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
+
+
+def test_nothing_is_written_when_nothing_changed() -> None:
+    spy = Spy()
+    talk = Conversation(store=spy)
+    talk.open()
+    talk.intent("HelplineIntent")  # no disclaimer, no rate change
+    assert spy.calls == ["get"]
+
+
+# --- Forgetting -----------------------------------------------------------------------
+
+
+def test_forget_me_deletes_the_record_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    talk = Conversation(store=sqlite_store(path))
+    first_visit(talk)
+    talk.next_session()
+    talk.open()
+    heard = talk.say("forget me")
+    assert heard.speech.startswith(WORDS.phrasings("forget_done")[0])
+    assert not heard.ends_session and heard.reprompt
+    assert rows(path) == []
+    # Nothing more is written in this session, whatever the user does next.
+    talk.intent("SpeakSlowerIntent")
+    talk.intent("TreatmentOptionsIntent")
+    assert rows(path) == []
+    # Next time, a first visit again.
+    talk.next_session()
+    assert "prosody" not in talk.open().ssml
+    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
+
+
+def test_delete_my_data_reaches_forget_me() -> None:
+    spy = Spy()
+    talk = Conversation(store=spy)
+    talk.open()
+    assert talk.say("please delete my data").speech.startswith(WORDS.phrasings("forget_done")[0])
+    assert "delete" in spy.calls
+
+
+def test_forget_me_without_a_store_says_nothing_is_kept() -> None:
+    talk = Conversation()
+    talk.open()
+    heard = talk.intent("ForgetMeIntent")
+    assert heard.speech.startswith(WORDS.phrasings("forget_nothing_kept")[0])
+
+
+def test_forget_me_when_the_store_fails_says_it_could_not(caplog: pytest.LogCaptureFixture) -> None:
+    talk = Conversation(store=BoundedAdapter(Broken(), timeout=0.5, name="broken"))
+    talk.open()
+    heard = talk.intent("ForgetMeIntent")
+    assert heard.speech.startswith(WORDS.phrasings("forget_failed")[0])
+    assert not heard.ends_session
+    assert "preferences not deleted" in caplog.text
+
+
+def test_session_ended_never_writes() -> None:
+    spy = Spy()
+    talk = Conversation(store=spy)
+    talk.open()
+    talk.intent("TreatmentOptionsIntent")
+    spy.calls.clear()
+    # A session that ends with preferences the store has not seen (as if a write had failed).
+    talk.session.attributes["rate"] = "slow"
+    talk.send(talk.session.session_ended())
+    talk.send(talk.session.session_ended("ERROR"))
+    assert spy.calls == []
+
+
+def test_disabling_the_skill_deletes_the_record_and_writes_nothing() -> None:
+    spy = Spy()
+    talk = Conversation(store=spy)
+    first_visit(talk)
+    assert spy.records
+    spy.calls.clear()
+    event = talk.session.envelope(
+        {
+            "type": "AlexaSkillEvent.SkillDisabled",
+            "eventCreationTime": "2026-03-02T11:00:00Z",
+            "eventPublishingTime": "2026-03-02T11:00:01Z",
+            "body": {"userInformationPersistenceStatus": "PERSISTED"},
+        }
+    )
+    del event["session"]  # skill events come outside any session
+    response = talk.handler(event, None)
+    assert "outputSpeech" not in response.get("response", {})
+    assert spy.calls == ["delete"] and spy.records == {}
+
+
+# --- A slow or failing store ------------------------------------------------------------
+
+
+def test_a_failing_store_answers_with_defaults_and_logs_a_warning_without_ids(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    talk = Conversation(store=BoundedAdapter(Broken(), timeout=0.5, name="broken"))
+    welcome = talk.open()
+    assert welcome.speech.startswith("Welcome")
+    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
+    assert talk.intent("SpeakSlowerIntent").ssml.startswith(SLOW)
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings and "preferences not read (broken read failed (RuntimeError))" in warnings[0].getMessage()
+    assert talk.session.user_id not in caplog.text
+
+
+def test_a_slow_store_never_delays_an_answer_beyond_the_timeout(caplog: pytest.LogCaptureFixture) -> None:
+    slow = Slow(delay=2.0)
+    talk = Conversation(store=BoundedAdapter(slow, timeout=0.2, name="slow"))
+    started = time.monotonic()
+    talk.open()
+    answer = talk.intent("TreatmentOptionsIntent")
+    elapsed = time.monotonic() - started
+    assert elapsed < 1.0, elapsed
+    assert DISCLAIMER in answer.speech  # the defaults: nothing known about this user
+    assert "took longer than 0.2s" in caplog.text
+    # The session could not read the record, so it writes none: a late read cannot be
+    # overwritten with defaults.
+    time.sleep(0.1)
+    assert "save" not in slow.calls
+
+
+def test_a_store_that_keeps_hanging_is_skipped_at_once() -> None:
+    release = threading.Event()
+
+    class Hanging(Spy):
+        def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
+            release.wait(10)
+            return {}
+
+    store = BoundedAdapter(Hanging(), timeout=0.05, name="hanging")
+    talk = Conversation(store=store)
+    try:
+        for _ in range(20):
+            talk.next_session()
+            talk.open()
+        started = time.monotonic()
+        talk.next_session()
+        talk.open()
+        assert time.monotonic() - started < 0.05  # refused without waiting
+    finally:
+        release.set()
+
+
+def test_a_write_held_up_by_another_process_is_whole_or_not_at_all(tmp_path: Path) -> None:
+    """Another process holds the database's write lock past our timeout: the answer
+    goes out in time, and the record is afterwards either the old one or the new one."""
+    path = tmp_path / "p.sqlite3"
+    talk = Conversation(store=sqlite_store(path, timeout=0.3))
+    first_visit(talk)  # slow, heard
+    talk.next_session()
+    talk.open()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sqlite3, sys, time
+                connection = sqlite3.connect({str(path)!r}, isolation_level=None)
+                connection.execute("BEGIN EXCLUSIVE")
+                print("locked", flush=True)
+                time.sleep(1.5)
+                connection.execute("COMMIT")
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        heard = talk.intent("SpeakNormallyIntent")
+        assert time.monotonic() - started < 1.0
+        assert "prosody" not in heard.ssml
+    finally:
+        holder.wait(timeout=10)
+    time.sleep(0.5)
+    assert [row[1:3] for row in rows(path)] in ([("slow", 1)], [("normal", 1)])
+
+
+# --- Several processes ------------------------------------------------------------------
+
+CHILD = """
+import json, sys
+sys.path.insert(0, {root!r})
+from skill.builder import lambda_handler
+from skill.devtools.envelopes import Session
+
+handler = lambda_handler(environ={{"PREFERENCES_DB": {db!r}}})
+user, action = sys.argv[1], sys.argv[2]
+session = Session(user_id=user)
+out = []
+if action == "slower":
+    handler(session.launch(), None)
+    out.append(handler(session.intent("SpeakSlowerIntent"), None))
+elif action == "open":
+    out.append(handler(session.launch(), None))
+elif action == "many":
+    for index in range(int(sys.argv[3])):
+        other = Session(user_id=f"{{user}}.{{index}}")
+        handler(other.launch(), None)
+        handler(other.intent("SpeakSlowerIntent"), None)
+print(json.dumps([r["response"].get("outputSpeech", {{}}).get("ssml", "") for r in out]))
+"""
+
+
+def child(db: Path, *args: str) -> list[str]:
+    script = CHILD.format(root=str(ROOT), db=str(db))
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    ssml: list[str] = json.loads(result.stdout.splitlines()[-1])
+    return ssml
+
+
+def test_sqlite_preferences_are_shared_between_processes(tmp_path: Path) -> None:
+    db = tmp_path / "shared.sqlite3"
+    child(db, "amzn1.ask.account.TWO-PROCESSES", "slower")
+    [welcome] = child(db, "amzn1.ask.account.TWO-PROCESSES", "open")
+    assert welcome.startswith(SLOW)
+    [stranger] = child(db, "amzn1.ask.account.SOMEONE-ELSE", "open")
+    assert not stranger.startswith(SLOW)
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "busy.sqlite3"
+    SqliteAdapter(db)
+    script = CHILD.format(root=str(ROOT), db=str(db))
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, f"amzn1.ask.account.W{n}", "many", "60"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(2)
+    ]
+    for writer in writers:
+        _, errors = writer.communicate(timeout=180)
+        assert writer.returncode == 0, errors
+        assert "preferences not" not in errors  # no write was given up on
+    assert sorted(row[1:3] for row in rows(db)) == [("slow", 0)] * 120
+
+
+# --- Configuration ----------------------------------------------------------------------
+
+
+def test_configuration_chooses_the_store(tmp_path: Path) -> None:
+    sqlite = preferences.configured({"PREFERENCES_DB": str(tmp_path / "a.sqlite3")})
+    assert isinstance(sqlite, BoundedAdapter) and isinstance(sqlite.inner, SqliteAdapter)
+    assert sqlite.timeout == preferences.DEFAULT_TIMEOUT_SECONDS
+    default = preferences.configured({"XDG_STATE_HOME": str(tmp_path)})
+    assert isinstance(default, BoundedAdapter) and isinstance(default.inner, SqliteAdapter)
+    assert default.inner.path == tmp_path / "secondary-breast-cancer-help" / "preferences.sqlite3"
+    assert preferences.configured({"PREFERENCES_STORE": "none"}) is None
+    # On Lambda, whose disk is not kept, nothing is remembered without a table.
+    assert preferences.configured({"AWS_LAMBDA_FUNCTION_NAME": "skill"}) is None
+    bad_settings = (
+        {"PREFERENCES_STORE": "redis"},
+        {"PREFERENCES_STORE": "dynamodb"},  # and no table
+        {"PREFERENCES_TIMEOUT": "soon"},
+    )
+    for bad in bad_settings:
+        with pytest.raises(ConfigurationError):
+            preferences.configured(bad)
+
+
+def test_the_lambda_host_without_a_table_never_imports_boto3() -> None:
+    script = (
+        "import sys; sys.path.insert(0, 'lambda'); import lambda_function; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore', 'sqlite3')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={"AWS_LAMBDA_FUNCTION_NAME": "skill", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
