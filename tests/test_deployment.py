@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from cfnlint.decode import decode
 
-from skill import builder, knowledge, preferences
+from skill import builder, knowledge, preferences, reminders
 from skill.devtools import check, skill_package
 from skill.preferences.sqlite import SCHEMA
 from tests.conftest import ROOT
@@ -167,17 +167,14 @@ def test_the_manifest_endpoint_is_left_to_the_deployer() -> None:
     assert ("ALEXA_PRESENTATION_APL" in declared) == uses_screens
 
 
-def test_the_manifest_asks_for_no_permissions_because_the_code_uses_none() -> None:
+def test_the_manifest_asks_only_for_the_permission_the_code_uses() -> None:
+    """Reminders are the one permission (the code asks for it by voice and sends its
+    consent card); nothing else, and no account linking."""
     body = manifest()
-    assert not body.get("permissions")
+    assert body.get("permissions") == [{"name": reminders.SCOPE}]
+    assert reminders.SCOPE in PRODUCTION_SOURCE and "AskForPermissionsConsentCard" in PRODUCTION_SOURCE
     assert "accountLinking" not in body and "accountLinking" not in json.dumps(body)
-    for api in (
-        "service_client_factory",
-        "api_access_token",
-        "AskForPermissionsConsentCard",
-        "LinkAccountCard",
-    ):
-        assert api not in PRODUCTION_SOURCE
+    assert "LinkAccountCard" not in PRODUCTION_SOURCE
 
 
 def test_the_manifest_subscribes_only_to_events_the_code_handles() -> None:
