@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cache
 
 from skill.bank_holidays import BankHoliday, bank_holiday
 from skill.knowledge import Helpline
@@ -51,11 +51,20 @@ class DayHours:
     holiday: BankHoliday | None
 
 
+@cache
+def zone(name: str) -> tzinfo:
+    """The time zone ``name``, loaded when first needed: most answers need no time zone,
+    and ``zoneinfo`` takes a few milliseconds to import."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
 def local(helpline: Helpline, now: datetime) -> datetime:
     """``now`` in the helpline's own time zone; ``now`` must be timezone-aware."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    return now.astimezone(ZoneInfo(helpline.timezone))
+    return now.astimezone(zone(helpline.timezone))
 
 
 def day_hours(helpline: Helpline, day: date, holiday: HolidayLookup = bank_holiday) -> DayHours:
@@ -88,7 +97,7 @@ def status(helpline: Helpline, now: datetime, holiday: HolidayLookup = bank_holi
         day = here.date() + timedelta(days=1)
         while day.isoweekday() not in helpline.open_days:
             day += timedelta(days=1)
-    opening = datetime.combine(day, helpline.opens, tzinfo=ZoneInfo(helpline.timezone))
+    opening = datetime.combine(day, helpline.opens, tzinfo=zone(helpline.timezone))
     return LineStatus(
         open_now=False,
         next_opening=opening,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import traceback
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
@@ -10,11 +9,12 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.ui import Reprompt, SsmlOutputSpeech
 
+from skill import log as logs
 from skill.conversation.interceptors import describe
 from skill.dialogue import load as load_dialogue
 from skill.speech import Speech
 
-log = logging.getLogger("skill.errors")
+log = logs.get("skill.errors")
 
 # Used if even the dialogue cannot be read: this handler must not fail itself.
 _LAST_RESORT = "Sorry, something went wrong. Please try again, or say help."

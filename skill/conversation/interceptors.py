@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import random
 from collections.abc import Callable
 from datetime import datetime
@@ -11,11 +10,12 @@ from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, Abstrac
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill import log as logs
 from skill.conversation.turn import install, turn_of
 from skill.dialogue import Dialogue
 from skill.knowledge import Knowledge
 
-log = logging.getLogger("skill.requests")
+log = logs.get("skill.requests")
 
 
 def describe(handler_input: HandlerInput) -> str:
@@ -32,6 +32,18 @@ def describe(handler_input: HandlerInput) -> str:
     if isinstance(request_id, str):
         request_id = ascii(request_id[:100])
     return f"request={request_id} type={kind} intent={intent}"
+
+
+class Described:
+    """``describe(handler_input)``, worked out only if a log line is written."""
+
+    __slots__ = ("_handler_input",)
+
+    def __init__(self, handler_input: HandlerInput) -> None:
+        self._handler_input = handler_input
+
+    def __str__(self) -> str:
+        return describe(self._handler_input)
 
 
 class TurnInterceptor(AbstractRequestInterceptor):
@@ -55,7 +67,7 @@ class TurnInterceptor(AbstractRequestInterceptor):
 
 class RequestLogInterceptor(AbstractRequestInterceptor):
     def process(self, handler_input: HandlerInput) -> None:
-        log.info("received %s", describe(handler_input))
+        log.info("received %s", Described(handler_input))
 
 
 class RepeatCacheInterceptor(AbstractResponseInterceptor):
@@ -73,4 +85,4 @@ class RepeatCacheInterceptor(AbstractResponseInterceptor):
 class ResponseLogInterceptor(AbstractResponseInterceptor):
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         ends = None if response is None else response.should_end_session
-        log.info("answered %s end_session=%s", describe(handler_input), ends)
+        log.info("answered %s end_session=%s", Described(handler_input), ends)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from typing import Any
 
 from skill import builder
+from skill import log as logs
 
-logging.getLogger("skill").setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+log = logs.get("skill.lambda")
+logs.set_level("skill", os.environ.get("LOG_LEVEL", "INFO"))
 
 # When SKILL_ID is set, requests meant for any other skill are refused.
-_handler = builder.lambda_handler(skill_id=os.environ.get("SKILL_ID") or None)
+_skill_id = os.environ.get("SKILL_ID") or None
+if _skill_id is None:
+    # Once per container, at cold start: without it the function answers any skill.
+    log.warning("SKILL_ID is not set: requests for any skill will be answered; set it to this skill's id")
+_handler = builder.lambda_handler(skill_id=_skill_id)
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
+from skill import identity
 from skill.clock import utc_now
 from skill.hosts.sdk_compat import import_skill_adapter
 
@@ -259,17 +260,6 @@ class TimestampVerifier(AbstractVerifier):
             raise VerificationFailed("request timestamp is more than 150 seconds from now")
 
 
-def application_ids(envelope: Any) -> list[str | None]:
-    """The application ids the envelope states (context, and session if any)."""
-    ids = []
-    system = getattr(getattr(envelope, "context", None), "system", None)
-    ids.append(getattr(getattr(system, "application", None), "application_id", None))
-    session = getattr(envelope, "session", None)
-    if session is not None:
-        ids.append(getattr(getattr(session, "application", None), "application_id", None))
-    return ids
-
-
 class SkillIdVerifier(AbstractVerifier):
     """The request is for this skill, not another."""
 
@@ -281,7 +271,7 @@ class SkillIdVerifier(AbstractVerifier):
     def verify(
         self, headers: Mapping[str, str], serialized_request_env: str, deserialized_request_env: Any
     ) -> None:
-        if any(found != self._skill_id for found in application_ids(deserialized_request_env)):
+        if not identity.is_for(deserialized_request_env, self._skill_id):
             raise VerificationFailed("request is for another skill")
 
 
@@ -290,9 +280,12 @@ def production_verifiers(
     chains: CertificateChains | None = None,
     clock: Clock = utc_now,
 ) -> list[Any]:
-    """Cheap checks first; the signature (which may fetch a certificate) last."""
+    """The signature first, so that an unsigned request is refused (and logged) as
+    unsigned, whatever else is wrong with it: its header checks come before any network
+    access, and a chain is fetched at most once per URL (it is cached). Then the
+    timestamp and the skill id, which only a signed request can be trusted to state."""
     return [
-        SkillIdVerifier(skill_id),
-        TimestampVerifier(clock),
         SignatureVerifier(chains or CertificateChains(clock=clock)),
+        TimestampVerifier(clock),
+        SkillIdVerifier(skill_id),
     ]

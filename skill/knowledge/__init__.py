@@ -4,19 +4,24 @@ This module knows nothing about Alexa. It loads ``topics.toml`` once, checks it,
 answers three questions: which topic answers this intent, which topic does this slot
 value lead to, and do these words sound like a crisis or an emergency. A broken content
 file raises ``ContentError`` at start-up, never in the middle of a user's question.
+
+``topics.toml`` is the file people edit. ``make lambda`` checks it and ships it as
+``topics.json`` instead (see ``skill.content``): parsing TOML takes several times
+longer than everything else the skill does at start-up, JSON almost nothing. Either
+form goes through the same checks here when it is loaded.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any, Literal
+
+from skill import content
 
 #: Spoken answers are one or two breaths; "tell me more" may take a little longer.
 SPEECH_WORD_LIMIT = 45
@@ -290,10 +295,9 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
 
 @cache
 def load() -> Knowledge:
-    """The skill's knowledge, read from the package once per process."""
-    text = resources.files(__package__).joinpath("topics.toml").read_text(encoding="utf-8")
+    """The skill's knowledge, read from the package once per process and checked."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ContentError(f"topics.toml is not valid TOML: {error}") from error
+        data = content.read(__file__, "topics")
+    except content.ContentFileError as error:
+        raise ContentError(str(error)) from error
     return parse(data)
