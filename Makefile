@@ -3,10 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
+# The AWS Lambda runtime `make lambda` compiles bytecode for: python3.12 or python3.13.
+RUNTIME ?= python3.12
 
-.PHONY: install run test lint check lambda bench clean model evaluate
+.PHONY: install run test lint check lambda bench clean model evaluate FORCE
 
-install: $(VENV)/.installed
+# Stops with a clear message on a Python older than 3.11, and rebuilds a .venv that another
+# Python made (scripts/check_python.py), then installs if anything changed.
+install:
+	@$(PYTHON) scripts/check_python.py $(VENV)
+	@$(MAKE) --no-print-directory $(VENV)/.installed
 
 # Re-installs whenever a requirements file changes; every version is pinned there.
 $(VENV)/.installed: requirements/lambda.txt requirements/web.txt requirements/dev.txt
@@ -39,14 +45,32 @@ evaluate: install
 test: lint check evaluate lambda
 	$(PY) -m pytest
 
+# The zip holds only what Lambda runs (see scripts/build_lambda.py), with bytecode for
+# $(RUNTIME) when a Python of that version is found (else source only, with a warning).
+# Rebuilt only when one of its inputs changes, RUNTIME included.
 lambda: build/lambda.zip
 
-build/lambda.zip: install requirements/lambda.txt lambda/lambda_function.py $(shell find skill -type f -not -path '*/__pycache__/*')
-	$(PY) scripts/build_lambda.py --requirements requirements/lambda.txt --output $@
+LAMBDA_LEFT_OUT := skill/devtools% skill/cli.py skill/__main__.py skill/hosts/web.py skill/hosts/web_common.py \
+	skill/hosts/server.py skill/hosts/verification.py skill/hosts/sdk_compat.py skill/knowledge/source-page.txt
+LAMBDA_SOURCES := $(filter-out $(LAMBDA_LEFT_OUT),$(shell find skill -type f -not -path '*/__pycache__/*'))
 
-# The load test of the production server (see benchmarks/load_test.py); not part of `make test`.
-bench: install
+# Rewritten only when RUNTIME changes, so that a new runtime rebuilds the zip.
+build/lambda-runtime.txt: FORCE
+	@mkdir -p build
+	@echo $(RUNTIME) | cmp -s - $@ || echo $(RUNTIME) > $@
+
+build/lambda.zip: requirements/lambda.txt lambda/lambda_function.py scripts/build_lambda.py $(LAMBDA_SOURCES) \
+		build/lambda-runtime.txt | install
+	$(PY) scripts/build_lambda.py --requirements requirements/lambda.txt --output $@ --runtime $(RUNTIME)
+
+# The skill beside the smallest ASK SDK skill (benchmarks/side_by_side.py: cold start, warm
+# cost, memory, size; JSON in build/bench/), then the load test of the production web server
+# (benchmarks/load_test.py). Neither is part of `make test`.
+bench: lambda
+	$(PY) benchmarks/side_by_side.py --runtime $(RUNTIME)
 	$(PY) benchmarks/load_test.py
+
+FORCE:
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis

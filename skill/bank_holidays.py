@@ -14,9 +14,9 @@ way, a year is worked out once and cached for the life of the process.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 from skill import bank_holiday_table
 
@@ -25,8 +25,7 @@ NATIONS = ("ENG", "WLS", "SCT", "NIR")
 _ALL = frozenset(NATIONS)
 
 
-@dataclass(frozen=True)
-class BankHoliday:
+class BankHoliday(NamedTuple):
     day: date
     #: True when every nation has the day off (Christmas Day), False when only some do
     #: (St Andrew's Day in Scotland, St Patrick's Day in Northern Ireland).

@@ -12,9 +12,9 @@ a next opening that passes over one is marked, so that the skill can say "may".
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
+from typing import NamedTuple
 
 from skill.bank_holidays import BankHoliday, bank_holiday
 from skill.knowledge import Helpline
@@ -27,8 +27,7 @@ _LOOK_AHEAD_DAYS = 14
 HolidayLookup = Callable[[date], BankHoliday | None]
 
 
-@dataclass(frozen=True)
-class LineStatus:
+class LineStatus(NamedTuple):
     open_now: bool
     #: When it next opens (local time), if it is closed now.
     next_opening: datetime | None
@@ -40,8 +39,7 @@ class LineStatus:
     after_holiday: bool = False
 
 
-@dataclass(frozen=True)
-class DayHours:
+class DayHours(NamedTuple):
     """The line on one UK date."""
 
     day: date

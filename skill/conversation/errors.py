@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import traceback
-
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
@@ -38,6 +36,8 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
             where = describe(handler_input)
         except Exception:
             where = "request=unknown"
+        import traceback  # only when something has gone wrong: not part of a cold start
+
         # The type and the stack, not the message: a message may quote what the user said.
         stack = "".join(traceback.format_tb(exception.__traceback__))
         log.error("unhandled %s on %s\n%s", type(exception).__name__, where, stack)

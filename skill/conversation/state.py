@@ -7,8 +7,7 @@ session or is stored by us. Topic ids and flags only: never what the user said.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Pending = Literal["helpline", "anything_else"]
 #: Content that is rebuilt rather than replayed: the helpline number has its own pace.
@@ -24,8 +23,7 @@ _LAST_CONTENT = "lastContent"
 _OFFER_DECLINED = "offerDeclined"
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(NamedTuple):
     """The last thing of substance the skill said (never an acknowledgement), kept so
     that "say that again" and "speak slower" can say it again at any rate.
 

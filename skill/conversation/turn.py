@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -34,16 +33,29 @@ Closing = Literal["offer", "nurses", "anything_else", "end"]
 _TURN = "turn"
 
 
-@dataclass
 class Turn:
-    handler_input: HandlerInput
-    knowledge: Knowledge
-    dialogue: Dialogue
-    now: datetime
-    rng: random.Random
-    session: SessionState
-    #: What this turn said, if it is content worth saying again; the repeat cache keeps it.
-    said: Content | None = None
+    """What a handler reads about this request. (A plain class rather than a dataclass:
+    see ``skill.knowledge`` on what dataclasses cost at start-up.)"""
+
+    __slots__ = ("dialogue", "handler_input", "knowledge", "now", "rng", "said", "session")
+
+    def __init__(
+        self,
+        handler_input: HandlerInput,
+        knowledge: Knowledge,
+        dialogue: Dialogue,
+        now: datetime,
+        rng: random.Random,
+        session: SessionState,
+    ) -> None:
+        self.handler_input = handler_input
+        self.knowledge = knowledge
+        self.dialogue = dialogue
+        self.now = now
+        self.rng = rng
+        self.session = session
+        #: What this turn said, if it is content worth saying again; the repeat cache keeps it.
+        self.said: Content | None = None
 
     def say(self, key: str, **values: str) -> str:
         return self.dialogue.say(key, self.rng, **values)
