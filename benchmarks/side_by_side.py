@@ -111,8 +111,8 @@ def build_baseline(python: str, runtime: str) -> Path:
     requirements = BENCH / f"baseline-{runtime}.txt"
     requirements.write_text("\n".join(pins) + "\n")
     subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--root-user-action=ignore",
-         "--target", str(folder), "-r", str(requirements)],
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+         "--root-user-action=ignore", "--target", str(folder), "-r", str(requirements)],
         check=True,
     )  # fmt: skip
     shutil.copy2(ROOT / "benchmarks" / "baseline_skill.py", folder / "lambda_function.py")
@@ -169,7 +169,7 @@ def cold_once(python: str, folder: Path, event: dict[str, Any], read_only: bool)
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    _, status, usage = os.wait4(process.pid, 0)
+    _, status, usage = os.wait4(process.pid, 0)  # this child's own resource usage
     elapsed = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     errors = process.stderr.read() if process.stderr else b""
@@ -240,7 +240,7 @@ def measure(runtime: str, quick: bool) -> dict[str, Any]:
         Package("skill", skill, read_only_copy(skill), skill_mix()),
     ]
     launch = Session(skill_id=SKILL_ID).launch()
-    cold_runs, warm_rounds, warm_requests = (2, 1, 40) if quick else (21, 5, 2000)
+    cold_runs, warm_rounds, warm_requests = (2, 2, 40) if quick else (21, 9, 1000)
     cold: dict[tuple[str, str], list[float]] = {}
     memory: dict[str, list[int]] = {}
     for _ in range(cold_runs):  # alternating: baseline, skill, baseline, skill...
@@ -252,24 +252,38 @@ def measure(runtime: str, quick: bool) -> dict[str, Any]:
                 seconds, rss = cold_once(python, folder, launch, read_only)
                 cold.setdefault((package.name, mode), []).append(seconds * 1000)
                 memory.setdefault(package.name, []).append(rss)
-    warm: dict[str, list[float]] = {}
+    # Per round, p50 and p99 of each package's requests (the machine's load changes
+    # between rounds; within a round the two run back to back).
+    warm: dict[tuple[str, int], list[float]] = {}
     for _ in range(warm_rounds):
         for package in packages:
             events = (package.mix * (warm_requests // len(package.mix) + 1))[:warm_requests]
-            warm.setdefault(package.name, []).extend(warm_once(python, package.folder, events))
+            latencies = warm_once(python, package.folder, events)
+            for p in (50, 99):
+                warm.setdefault((package.name, p), []).append(percentile(latencies, p))
+    series: dict[str, dict[str, list[float]]] = {
+        package.name: {
+            "cold_bytecode_ms": cold[package.name, "bytecode"],
+            "cold_read_only_ms": cold[package.name, "read_only"],
+            "warm_p50_ms": warm[package.name, 50],
+            "warm_p99_ms": warm[package.name, 99],
+            "peak_memory_mib": [max(memory[package.name]) / 1024],
+        }
+        for package in packages
+    }
     rows: dict[str, dict[str, float]] = {}
     for package in packages:
         zipped, unzipped = size(package.folder)
-        rows[package.name] = {
-            "cold_bytecode_ms": statistics.median(cold[package.name, "bytecode"]),
-            "cold_read_only_ms": statistics.median(cold[package.name, "read_only"]),
-            "warm_p50_ms": percentile(warm[package.name], 50),
-            "warm_p99_ms": percentile(warm[package.name], 99),
-            "peak_memory_mib": max(memory[package.name]) / 1024,
-            "zipped_mb": zipped / 1e6,
-            "unzipped_mb": unzipped / 1e6,
-        }
-    ratios = {key: rows["skill"][key] / rows["baseline"][key] for key in rows["skill"]}
+        rows[package.name] = {key: statistics.median(values) for key, values in series[package.name].items()}
+        rows[package.name].update(zipped_mb=zipped / 1e6, unzipped_mb=unzipped / 1e6)
+    # Each ratio is the median of the ratios of paired runs (one after the other).
+    ratios = {
+        key: statistics.median(
+            ours / theirs for ours, theirs in zip(series["skill"][key], series["baseline"][key], strict=True)
+        )
+        for key in series["skill"]
+    }
+    ratios.update({key: rows["skill"][key] / rows["baseline"][key] for key in ("zipped_mb", "unzipped_mb")})
     version = subprocess.run(
         [python, "-c", "import platform; print(platform.python_version())"], capture_output=True, text=True
     ).stdout.strip()
@@ -306,9 +320,10 @@ LABELS = {
 def table(result: dict[str, Any]) -> str:
     machine = result["machine"]
     lines = [
-        f"machine: {machine['arch']}, {machine['cores']} cores; Python {machine['python']} ({machine['runtime']})",
-        f"runs: {result['runs']['cold']} cold starts per mode, {result['runs']['warm_requests']} warm requests"
-        " each, alternating",
+        f"machine: {machine['arch']}, {machine['cores']} cores; "
+        f"Python {machine['python']} ({machine['runtime']})",
+        f"runs: {result['runs']['cold']} cold starts per mode, {result['runs']['warm_requests']} warm"
+        " requests each, alternating; ratios are medians of paired runs",
         "",
         f"{'':<42} {'baseline':>10} {'skill':>10} {'ratio':>7} {'target':>7}",
     ]
@@ -325,7 +340,9 @@ def table(result: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runtime", default=os.environ.get("RUNTIME") or "python3.12")
     parser.add_argument("--quick", action="store_true", help="a few runs only: checks that it all works")
     parser.add_argument("--json", type=Path, default=BENCH / "side_by_side.json")

@@ -141,8 +141,17 @@ def compile_bytecode(python: str, staging: Path) -> None:
     """Unchecked-hash bytecode for every module, by the runtime's own interpreter."""
     subprocess.run(
         [
-            python, "-W", "ignore::SyntaxWarning", "-m", "compileall", "-q", "-j", "0",
-            "--invalidation-mode", "unchecked-hash", str(staging),
+            python,
+            "-W",
+            "ignore::SyntaxWarning",
+            "-m",
+            "compileall",
+            "-q",
+            "-j",
+            "0",
+            "--invalidation-mode",
+            "unchecked-hash",
+            str(staging),
         ],  # the SDK's SyntaxWarnings (docstrings) are for its authors, not for us
         check=True,
     )
@@ -201,7 +210,9 @@ def build(requirements: Path, output: Path, runtime: str = DEFAULT_RUNTIME) -> t
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requirements", type=Path, default=ROOT / "requirements" / "lambda.txt")
     parser.add_argument("--output", type=Path, default=ROOT / "build" / "lambda.zip")
     parser.add_argument(

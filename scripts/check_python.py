@@ -1,3 +1,4 @@
+# ruff: noqa: UP031
 # Run by `make install` with the Python it was given, before anything else; so this
 # file is written to run on old Pythons too (no f-strings, no annotations).
 """Stop with a clear message on a Python older than 3.11, and remove a ``.venv`` that
@@ -22,7 +23,7 @@ def venv_version(venv):
                 key, _, value = line.partition("=")
                 if key.strip() in ("version", "version_info"):
                     return value.strip()
-    except (IOError, OSError):
+    except OSError:
         return None
     return None
 

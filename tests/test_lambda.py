@@ -125,8 +125,19 @@ def test_lambda_zip_runs_on_a_clean_interpreter(python: str, tmp_path: Path) -> 
     assert "tzdata/zoneinfo/Europe/London" in names and "holidays/countries/united_kingdom.py" in names
     assert not [n for n in names if n.startswith("tests/")]
     # Only what Lambda runs: no developer tools (nor their dependencies), command line or web host.
-    left_out = ("skill/devtools/", "skill/cli.py", "skill/__main__.py", "skill/hosts/web", "skill/hosts/server",
-                "skill/hosts/verification", "skill/hosts/sdk_compat", "sklearn/", "numpy/", "flask", "gunicorn")
+    left_out = (
+        "skill/devtools/",
+        "skill/cli.py",
+        "skill/__main__.py",
+        "skill/hosts/web",
+        "skill/hosts/server",
+        "skill/hosts/verification",
+        "skill/hosts/sdk_compat",
+        "sklearn/",
+        "numpy/",
+        "flask",
+        "gunicorn",
+    )
     assert not [n for n in names if n.startswith(left_out)]  # fmt: skip
     # Bytecode for one runtime, beside every module, or none at all (source-only build).
     tags = {n.rsplit(".", 2)[-2] for n in names if n.endswith(".pyc")}

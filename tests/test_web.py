@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import urllib.error
@@ -127,3 +128,41 @@ def test_dev_mode_refuses_to_bind_beyond_loopback() -> None:
 )
 def test_is_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_deeply_nested_body_gets_400_not_500(client: FlaskClient) -> None:
+    response = client.post("/", data=b"[" * 100_000, content_type="application/json")
+    assert (response.status_code, response.get_json()) == (400, {"error": "body is not UTF-8 JSON"})
+
+
+SENTINEL = "my secret words about my body"
+
+
+def test_unexpected_error_is_logged_by_type_and_stack_never_its_message(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(body: bytes, skill: object) -> None:
+        raise RuntimeError(f"could not handle {SENTINEL}")
+
+    monkeypatch.setattr(web, "parse_envelope", broken)
+    response = client.post("/", json=Session().launch())
+    assert response.status_code == 500 and response.get_json() == {"error": "internal error"}
+    assert "unexpected RuntimeError" in caplog.text
+    assert SENTINEL not in caplog.text
+
+
+def test_error_handler_logs_no_user_words(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from skill.builder import lambda_handler
+    from skill.conversation import topics
+
+    def broken(self: object, turn: object) -> None:
+        raise ValueError(f"heard {SENTINEL}")
+
+    monkeypatch.setattr(topics.RoutedTopicHandler, "answer", broken)
+    caplog.set_level(logging.INFO)
+    envelope = Session().intent("SymptomIntent", {"symptom": {"name": "symptom", "value": SENTINEL}})
+    answer = lambda_handler(clock=lambda: OPEN_TIME)(envelope, None)
+    assert answer["response"]["shouldEndSession"] is False
+    assert "unhandled ValueError" in caplog.text and SENTINEL not in caplog.text

@@ -87,6 +87,10 @@ def checked_cert_url(url: str) -> str:
         raise VerificationFailed("certificate URL is not on s3.amazonaws.com")
     if port not in (None, 443):
         raise VerificationFailed("certificate URL is not on port 443")
+    # Amazon's certificate paths are plain. Percent-encoded dots or slashes, or
+    # backslashes, could be read by the server as another path than the one checked here.
+    if "%" in parts.path or "\\" in parts.path:
+        raise VerificationFailed("certificate URL path is not under /echo.api/")
     path = posixpath.normpath(parts.path) if parts.path else ""
     if not path.startswith("/echo.api/"):
         raise VerificationFailed("certificate URL path is not under /echo.api/")
@@ -102,10 +106,15 @@ def fetch_url(url: str, timeout: float, max_bytes: int) -> bytes:
     deadline = time.monotonic() + timeout
     body = b""
     with urllib.request.urlopen(url, timeout=timeout) as response:
+        length = response.headers.get("Content-Length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise ValueError("certificate chain too large")
         while len(body) <= max_bytes:
             if time.monotonic() > deadline:
                 raise TimeoutError("certificate fetch took too long")
-            chunk = response.read(min(8192, max_bytes + 1 - len(body)))
+            # read1: what one receive brings, so that a slow trickle cannot keep a
+            # single read (which waits for its whole size) going past the deadline.
+            chunk = response.read1(min(8192, max_bytes + 1 - len(body)))
             if not chunk:
                 break
             body += chunk

@@ -98,9 +98,7 @@ class SafetyWords:
 
     __slots__ = ("_crisis", "_crisis_lengths", "_emergency", "_emergency_lengths", "crisis", "emergency")
 
-    def __init__(
-        self, crisis: tuple[tuple[str, ...], ...], emergency: tuple[tuple[str, ...], ...]
-    ) -> None:
+    def __init__(self, crisis: tuple[tuple[str, ...], ...], emergency: tuple[tuple[str, ...], ...]) -> None:
         self.crisis = crisis
         self.emergency = emergency
         # Checked on every slot of every request: as sets, one lookup per run of words.
@@ -113,7 +111,7 @@ class SafetyWords:
         return f"SafetyWords(crisis={self.crisis!r}, emergency={self.emergency!r})"
 
     def urgency(self, text: str) -> Urgency | None:
-        """"crisis", "emergency" or None for some words heard; crisis is checked first."""
+        """ "crisis", "emergency" or None for some words heard; crisis is checked first."""
         heard = normalised_words(text)
         if _holds(heard, self._crisis, self._crisis_lengths):
             return "crisis"
