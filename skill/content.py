@@ -63,4 +63,4 @@ def write_compiled(source: str, target: str) -> None:
     with open(source, "rb") as file:
         data = tomllib.load(file)
     with open(target, "w", encoding="utf-8") as file:
-        json.dump(data, file, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        json.dump(data, file, ensure_ascii=False, separators=(",", ":"))  # in the order written
