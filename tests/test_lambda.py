@@ -16,6 +16,7 @@ import pytest
 from scripts.build_lambda import find_interpreter
 from skill.devtools.envelopes import Session
 from skill.speech import plain_text
+from tests.conftest import WELCOME
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -39,14 +40,14 @@ def test_entry_point_answers_alexa_launch_request(monkeypatch: pytest.MonkeyPatc
     event = json.loads((FIXTURES / "launch_request.json").read_text())
     result = entry.lambda_handler(event, None)
     assert result["version"] == "1.0"
-    assert plain_text(result["response"]["outputSpeech"]["ssml"]).startswith("Welcome to Secondary Breast")
+    assert plain_text(result["response"]["outputSpeech"]["ssml"]).startswith(WELCOME)
 
 
 def test_entry_point_with_skill_id_answers_its_own_skill(monkeypatch: pytest.MonkeyPatch) -> None:
     session = Session()
     entry = load_entry_point(monkeypatch, session.skill_id)
     result = entry.lambda_handler(session.launch(), None)
-    assert "Welcome" in result["response"]["outputSpeech"]["ssml"]
+    assert WELCOME in result["response"]["outputSpeech"]["ssml"]
 
 
 def test_entry_point_with_skill_id_refuses_another_skill(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,5 +164,5 @@ def test_lambda_zip_runs_on_a_clean_interpreter(python: str, tmp_path: Path) -> 
     )
     assert result.returncode == 0, result.stderr
     launch, hours = (json.loads(line) for line in result.stdout.splitlines())
-    assert "Welcome to Secondary Breast Cancer Help" in launch["response"]["outputSpeech"]["ssml"]
+    assert WELCOME in launch["response"]["outputSpeech"]["ssml"]
     assert "nurse" in hours["response"]["outputSpeech"]["ssml"]  # the UK time zone loaded

@@ -15,7 +15,7 @@ from skill.opening_hours import day_hours, spoken_time, status
 from tests.conftest import Conversation
 
 BST = ZoneInfo("Europe/London")
-OFFER = "Would you like the number for the Cancer Research UK nurses?"
+OFFER = dialogue.load().phrasings("offer_helpline")[0]
 
 HELPLINE = knowledge.load().helpline
 

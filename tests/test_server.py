@@ -24,6 +24,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from skill.devtools.envelopes import Session
 from skill.devtools.serving import ROOT, RunningServer, free_port, running_server
 from skill.devtools.signing import CERT_URL, Authority, Signer
+from tests.conftest import WELCOME
 
 SKILL_ID = "amzn1.ask.skill.aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
 
@@ -183,7 +184,7 @@ def test_correctly_signed_request_over_https_is_answered(
     body = envelope_bytes()
     status, answer = post(server, body, signer.headers(body))
     assert status == 200
-    assert "Welcome to Secondary Breast Cancer Help" in answer["response"]["outputSpeech"]["ssml"]
+    assert WELCOME in answer["response"]["outputSpeech"]["ssml"]
 
 
 def test_tampered_body_over_https_is_refused(signed_https_server: tuple[RunningServer, Signer]) -> None:

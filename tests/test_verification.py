@@ -29,6 +29,7 @@ from skill.hosts.verification import (
     production_verifiers,
 )
 from skill.speech import plain_text
+from tests.conftest import WELCOME
 
 SKILL_ID = "amzn1.ask.skill.11111111-2222-4333-8444-555555555555"
 
@@ -104,7 +105,7 @@ def test_correctly_signed_request_is_answered(rig: Rig) -> None:
     response = rig.post(rig.envelope())
     assert response.status_code == 200
     speech = plain_text(response.get_json()["response"]["outputSpeech"]["ssml"])
-    assert speech.startswith("Welcome to Secondary Breast Cancer Help")
+    assert speech.startswith(WELCOME)
 
 
 # --- The certificate URL ---------------------------------------------------------------

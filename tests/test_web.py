@@ -20,7 +20,7 @@ from skill.devtools.serving import free_port, running_server
 from skill.hosts import web
 from skill.hosts.web_common import is_loopback
 from skill.speech import plain_text
-from tests.conftest import OPEN_TIME
+from tests.conftest import OPEN_TIME, WELCOME
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,7 +38,7 @@ def test_alexa_request_is_answered(client: FlaskClient) -> None:
     session = Session()
     response = client.post("/", json=session.launch())
     assert response.status_code == 200
-    assert spoken(response.get_json()).startswith("Welcome to Secondary Breast Cancer Help")
+    assert spoken(response.get_json()).startswith(WELCOME)
 
 
 def test_conversation_over_http_carries_session_attributes(client: FlaskClient) -> None:
@@ -96,7 +96,7 @@ def test_make_run_server_answers_over_real_http(dev_server: str) -> None:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200
-        assert "Welcome" in json.loads(response.read())["response"]["outputSpeech"]["ssml"]
+        assert WELCOME in json.loads(response.read())["response"]["outputSpeech"]["ssml"]
     bad = urllib.request.Request(dev_server + "/", data=b"{oops", method="POST")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(bad, timeout=10)
