@@ -3,10 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
+# The AWS Lambda runtime `make lambda` compiles bytecode for: python3.13 (as template.yaml
+# and ask-resources.json deploy) or python3.12.
+RUNTIME ?= python3.13
 
-.PHONY: install run test lint check lambda bench clean model evaluate tune screens-deps screens skill-package
+.PHONY: install run test lint check lambda bench clean model evaluate tune screens-deps screens skill-package FORCE
 
-install: $(VENV)/.installed
+# Stops with a clear message on a Python older than 3.11, and rebuilds a .venv that another
+# Python made (scripts/check_python.py), then installs if anything changed.
+install:
+	@$(PYTHON) scripts/check_python.py $(VENV)
+	@$(MAKE) --no-print-directory $(VENV)/.installed
 
 # Re-installs whenever a requirements file changes; every version is pinned there.
 $(VENV)/.installed: requirements/lambda.txt requirements/web.txt requirements/dev.txt
@@ -25,7 +32,8 @@ check: install
 	$(PY) -m skill check
 
 # Expand the grammar in interaction_models/grammar/ into interaction_models/en-GB.json
-# (the file the Alexa console and the ASK CLI take). A test fails if you forget.
+# (the file the Alexa console and the ASK CLI take), and the ASK CLI's skill package.
+# A test fails if you forget.
 model: install
 	$(PY) -m skill.devtools.grammar
 	$(PY) -m skill.devtools.skill_package
@@ -45,8 +53,8 @@ evaluate: install
 tune: install
 	$(PY) -m skill.devtools.tuning
 
-# Everything: lint, types, the model and content check, the understanding floors, then every test (the zip smoke
-# test needs build/lambda.zip, so the zip is built first; the screens' render test needs the browser).
+# Everything: lint, types, the model and content check, the understanding floors, then
+# every test (the zip smoke test needs build/lambda.zip, and the render test the browser).
 test: lint check evaluate lambda screens-deps
 	$(PY) -m pytest
 
@@ -63,14 +71,34 @@ $(SCREENS_DEPS): screens/package.json screens/package-lock.json scripts/screens_
 screens: install screens-deps
 	$(PY) -m skill.devtools.screens
 
+# The zip holds only what Lambda runs (see scripts/build_lambda.py), with bytecode for
+# $(RUNTIME) when a Python of that version is found (else source only, with a warning);
+# the same files are left unzipped in build/lambda/ for the ASK CLI. Rebuilt only when
+# one of its inputs changes, RUNTIME included.
 lambda: build/lambda.zip
 
-build/lambda.zip: install requirements/lambda.txt lambda/lambda_function.py $(shell find skill -type f -not -path '*/__pycache__/*')
-	$(PY) scripts/build_lambda.py --requirements requirements/lambda.txt --output $@ --directory build/lambda
+LAMBDA_LEFT_OUT := skill/devtools% skill/cli.py skill/__main__.py skill/hosts/web.py skill/hosts/web_common.py \
+	skill/hosts/server.py skill/hosts/verification.py skill/hosts/sdk_compat.py skill/knowledge/source-page.txt
+LAMBDA_SOURCES := $(filter-out $(LAMBDA_LEFT_OUT),$(shell find skill -type f -not -path '*/__pycache__/*'))
 
-# The load test of the production server (see benchmarks/load_test.py); not part of `make test`.
-bench: install
+# Rewritten only when RUNTIME changes, so that a new runtime rebuilds the zip.
+build/lambda-runtime.txt: FORCE
+	@mkdir -p build
+	@echo $(RUNTIME) | cmp -s - $@ || echo $(RUNTIME) > $@
+
+build/lambda.zip: requirements/lambda.txt lambda/lambda_function.py scripts/build_lambda.py $(LAMBDA_SOURCES) \
+		build/lambda-runtime.txt | install
+	$(PY) scripts/build_lambda.py --requirements requirements/lambda.txt --output $@ --runtime $(RUNTIME) \
+		--directory build/lambda
+
+# The skill beside the smallest ASK SDK skill (benchmarks/side_by_side.py: cold start, warm
+# cost, memory, size; JSON in build/bench/), then the load test of the production web server
+# (benchmarks/load_test.py). Neither is part of `make test`.
+bench: lambda
+	$(PY) benchmarks/side_by_side.py --runtime $(RUNTIME)
 	$(PY) benchmarks/load_test.py
+
+FORCE:
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -10,6 +10,7 @@ see it.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -17,11 +18,13 @@ from typing import Any, cast
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 from ask_sdk_model.services import ApiClient
 
-from skill import dialogue, knowledge, preferences, presentation
+from skill import dialogue, identity, knowledge, preferences, presentation
 from skill.clock import utc_now
 from skill.conversation import helpline, navigation, privacy, reminders, safety, screens, topics
 from skill.conversation.base import IntentHandler
@@ -83,6 +86,17 @@ def handled_intents(handlers: Iterable[AbstractRequestHandler]) -> set[str]:
     }
 
 
+class VerifiedSkill(CustomSkill):
+    """The SDK's skill, refusing a request unless the context *and* the session name this
+    skill (the SDK compares the context's id alone, and lets a missing one through to
+    fail later)."""
+
+    def invoke(self, request_envelope: RequestEnvelope, context: Any) -> ResponseEnvelope:
+        if self.skill_id is not None and not identity.is_for(request_envelope, self.skill_id):
+            raise AskSdkException("Skill ID Verification failed!!")
+        return super().invoke(request_envelope=request_envelope, context=context)
+
+
 #: What AWS Lambda calls: the event (Alexa's request envelope, as JSON) and a context.
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -139,9 +153,17 @@ def lambda_handler(
     store: AbstractPersistenceAdapter | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> LambdaHandler:
-    return cast(
-        LambdaHandler, build(clock, rng, skill_id, api_client, store=store, environ=environ).lambda_handler()
-    )
+    """The function Lambda calls: the event deserialised, invoked, serialised, as the
+    SDK's ``SkillBuilder.lambda_handler`` does, but with one skill made once rather than
+    a new one for every request."""
+    skill = create_skill(clock, rng, skill_id, api_client, store=store, environ=environ)
+    serializer = skill.serializer
+
+    def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
+        return cast(dict[str, Any], serializer.serialize(skill.invoke(envelope, context)))
+
+    return handle
 
 
 def create_skill(
@@ -153,4 +175,5 @@ def create_skill(
     store: AbstractPersistenceAdapter | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> CustomSkill:
-    return build(clock, rng, skill_id, api_client, store=store, environ=environ).create()
+    configuration = build(clock, rng, skill_id, api_client, store=store, environ=environ).skill_configuration
+    return VerifiedSkill(skill_configuration=configuration)

@@ -12,9 +12,9 @@ a next opening that passes over one is marked, so that the skill can say "may".
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cache
+from typing import NamedTuple
 
 from skill.bank_holidays import BankHoliday, bank_holiday
 from skill.knowledge import Helpline
@@ -27,8 +27,7 @@ _LOOK_AHEAD_DAYS = 14
 HolidayLookup = Callable[[date], BankHoliday | None]
 
 
-@dataclass(frozen=True)
-class LineStatus:
+class LineStatus(NamedTuple):
     open_now: bool
     #: When it next opens (local time), if it is closed now.
     next_opening: datetime | None
@@ -40,8 +39,7 @@ class LineStatus:
     after_holiday: bool = False
 
 
-@dataclass(frozen=True)
-class DayHours:
+class DayHours(NamedTuple):
     """The line on one UK date."""
 
     day: date
@@ -51,11 +49,20 @@ class DayHours:
     holiday: BankHoliday | None
 
 
+@cache
+def zone(name: str) -> tzinfo:
+    """The time zone ``name``, loaded when first needed: most answers need no time zone,
+    and ``zoneinfo`` takes a few milliseconds to import."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
 def local(helpline: Helpline, now: datetime) -> datetime:
     """``now`` in the helpline's own time zone; ``now`` must be timezone-aware."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    return now.astimezone(ZoneInfo(helpline.timezone))
+    return now.astimezone(zone(helpline.timezone))
 
 
 def day_hours(helpline: Helpline, day: date, holiday: HolidayLookup = bank_holiday) -> DayHours:
@@ -88,7 +95,7 @@ def status(helpline: Helpline, now: datetime, holiday: HolidayLookup = bank_holi
         day = here.date() + timedelta(days=1)
         while day.isoweekday() not in helpline.open_days:
             day += timedelta(days=1)
-    opening = datetime.combine(day, helpline.opens, tzinfo=ZoneInfo(helpline.timezone))
+    opening = datetime.combine(day, helpline.opens, tzinfo=zone(helpline.timezone))
     return LineStatus(
         open_now=False,
         next_opening=opening,

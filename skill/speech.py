@@ -8,8 +8,6 @@ the tests apply to everything the skill can say.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 
 #: Speaking rates a user can choose ("speak slower", "speak normally").
 RATES: dict[str, str | None] = {"normal": None, "slow": "80%"}
@@ -20,7 +18,8 @@ MAX_BREAK_MS = 10_000
 MIN_RATE_PERCENT = 20
 _ALLOWED_TAGS = {"speak", "break", "prosody", "say-as", "p", "s"}
 _DIGIT_RUN = re.compile(r"(?<![\w.])(\d{3,})(?!\w|\.\d)")
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"}
+#: The ampersand first, so that the other replacements are not escaped again.
+_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&apos;"))
 
 
 def _digits(digits: str) -> str:
@@ -28,15 +27,29 @@ def _digits(digits: str) -> str:
 
 
 def escape(text: str) -> str:
-    """Text made safe to put inside SSML."""
-    return "".join(_ESCAPES.get(char, char) for char in text)
+    """Text made safe to put inside SSML. (A replace per character that occurs: several
+    times faster than a per-character translation, and most sentences need none.)"""
+    for char, entity in _ESCAPES:
+        if char in text:
+            text = text.replace(char, entity)
+    return text
 
 
-@dataclass
 class Speech:
     """Speech under construction: sentences, pauses and digit groups."""
 
-    _parts: list[str] = field(default_factory=list)
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: list[str] | None = None) -> None:
+        self._parts = parts if parts is not None else []
+
+    def __repr__(self) -> str:
+        return f"Speech({self._parts!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Speech) and other._parts == self._parts
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
     def say(self, *sentences: str) -> Speech:
         """Sentences, escaped. A run of three or more digits is read digit by digit:
@@ -111,6 +124,8 @@ def _milliseconds(value: str) -> float | None:
 
 def validate(ssml: str) -> list[str]:
     """Problems with an SSML document, by the rules Alexa applies; empty when good."""
+    import xml.etree.ElementTree as ET  # only to check: answering needs no XML parser
+
     try:
         root = ET.fromstring(ssml)
     except ET.ParseError as error:
@@ -138,6 +153,8 @@ def validate(ssml: str) -> list[str]:
 
 def plain_text(ssml: str) -> str:
     """What the listener hears, as text: for the command line and for tests."""
+    import xml.etree.ElementTree as ET
+
     root = ET.fromstring(ssml)
     text = " ".join(" ".join(root.itertext()).split())
     return re.sub(r" ([.,?!:;])", r"\1", text)

@@ -13,7 +13,7 @@ import pytest
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model.services import ApiClient
 
-from skill import builder
+from skill import builder, dialogue, knowledge
 from skill.devtools import serving
 from skill.devtools.envelopes import ECHO_SHOW_8, Session
 from skill.devtools.generalising import generalising_resolver
@@ -167,3 +167,34 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def talk() -> Conversation:
     return Conversation()
+
+
+# --- The skill's words, read from the content files by key ------------------------------
+# Tests quote what the skill says through these, so that changing an answer's words
+# (as the README invites) breaks no test but the golden examples, which say so in their
+# names.
+
+WORDS = dialogue.load()
+KNOWN = knowledge.load()
+
+
+def said(key: str, **fields: str) -> str:
+    """The one phrasing of a dialogue key (for keys with a single phrasing), filled in."""
+    (text,) = WORDS.phrasings(key)
+    return text.format(**fields)
+
+
+def first_sentence(text: str) -> str:
+    """Up to and including the first full stop or question mark."""
+    for index, char in enumerate(text):
+        if char in ".?!" and (index + 1 == len(text) or text[index + 1] == " "):
+            return text[: index + 1]
+    return text
+
+
+def topic_speech(topic_id: str) -> str:
+    return KNOWN.topics[topic_id].speech
+
+
+#: What every host answers a LaunchRequest with, first of all.
+WELCOME = first_sentence(said("welcome"))

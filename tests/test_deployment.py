@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from cfnlint.decode import decode
 
+from scripts import build_lambda
 from skill import builder, knowledge, preferences, reminders
 from skill.devtools import check, skill_package
 from skill.preferences.sqlite import SCHEMA
@@ -67,6 +68,8 @@ def test_cfn_lint_passes_on_the_template_offline() -> None:
 def test_the_function_runs_the_lambda_zip_on_a_python_runtime_fit_for_voice() -> None:
     properties = function()
     assert properties["Runtime"] in ("python3.12", "python3.13")
+    # The zip's bytecode is for the runtime it is deployed on (make lambda's default).
+    assert properties["Runtime"] == build_lambda.DEFAULT_RUNTIME
     assert properties["CodeUri"] == "build/lambda.zip"
     module, name = properties["Handler"].split(".")
     entry = ast.parse((ROOT / "lambda" / f"{module}.py").read_text())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -341,3 +342,37 @@ def test_every_tell_me_more_says_more_about_its_own_topic() -> None:
 def test_the_audit_facts_reach_a_spoken_answer_not_only_a_card(words: str) -> None:
     speeches = " ".join(flat(topic.speech) for topic in knowledge.load().topics.values())
     assert words in speeches
+
+
+# --- The compiled form shipped to Lambda -------------------------------------------------
+
+
+def test_compiled_content_loads_as_the_toml_does_and_is_checked_the_same(tmp_path) -> None:
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    from skill import content
+
+    package = tmp_path / "skill"
+    shutil.copytree(
+        Path(knowledge.__file__).parents[1], package, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    for folder, name in (("knowledge", "topics"), ("dialogue", "en-GB")):
+        source = package / folder / f"{name}.toml"
+        content.write_compiled(str(source), str(source.with_suffix(".json")))
+        source.unlink()
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from skill import knowledge, dialogue;"
+        "print(repr(knowledge.load()) == sys.argv[2], sorted(dialogue.load().keys) == sorted(dialogue.KEYS))"
+    )
+    args = [sys.executable, "-I", "-S", "-B", "-c", probe, str(tmp_path), repr(knowledge.load())]
+    assert subprocess.run(args, capture_output=True, text=True).stdout.split() == ["True", "True"]
+    # Broken compiled content is refused at start-up, as broken TOML is.
+    topics = package / "knowledge" / "topics.json"
+    data = json.loads(topics.read_text())
+    data["topics"]["surgery"]["speech"] = ""
+    topics.write_text(json.dumps(data))
+    result = subprocess.run(args, capture_output=True, text=True)
+    assert result.returncode != 0 and "ContentError" in result.stderr

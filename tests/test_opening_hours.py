@@ -15,7 +15,7 @@ from skill.opening_hours import day_hours, spoken_time, status
 from tests.conftest import Conversation
 
 BST = ZoneInfo("Europe/London")
-OFFER = "Would you like the number for the Cancer Research UK nurses?"
+OFFER = dialogue.load().phrasings("offer_helpline")[0]
 
 HELPLINE = knowledge.load().helpline
 
@@ -254,3 +254,38 @@ def test_hours_answers_offer_the_nurses_even_after_a_no() -> None:
     talk.intent("WhatIsIntent")
     talk.intent("AMAZON.NoIntent")
     assert talk.intent("HelplineHoursIntent").speech.endswith(OFFER)
+
+
+# --- The generated bank holiday table ----------------------------------------------------
+
+
+def test_bank_holiday_table_is_what_the_pinned_library_says() -> None:
+    from skill.devtools import bank_holiday_table
+
+    assert bank_holiday_table.TABLE.read_text() == bank_holiday_table.render(), (
+        "the table is stale: python -m skill.devtools.bank_holiday_table"
+    )
+
+
+def test_years_in_the_table_and_beyond_it_answer_alike() -> None:
+    from skill import bank_holidays
+    from skill.bank_holiday_table import LAST_YEAR
+
+    for year in (2026, LAST_YEAR):
+        assert bank_holidays._year(year) == bank_holidays.computed_year(year)
+    beyond = LAST_YEAR + 1
+    christmas = bank_holiday(date(beyond, 12, 25))
+    assert christmas is not None and christmas.all_nations
+
+
+def test_answering_does_not_import_the_holidays_library() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, datetime; from skill.bank_holidays import bank_holiday;"
+        "assert bank_holiday(datetime.date(2026, 12, 25)).all_nations;"
+        "print('holidays' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -37,3 +37,35 @@ def test_flask_ask_sdk_imports_and_the_stand_in_is_used_only_when_needed() -> No
     assert stand_in_used is not oscrypto_loads
     if stand_in_used:
         assert lines[2] == "refused"
+
+
+STAND_IN_LOG = """
+import importlib, logging, sys
+records = []
+logging.getLogger().addHandler(type("H", (logging.Handler,), {"emit": lambda self, r: records.append(r)})())
+logging.getLogger().setLevel(logging.DEBUG)
+from skill.hosts import sdk_compat
+
+class LibraryNotFoundError(Exception):
+    pass
+
+LibraryNotFoundError.__module__ = "oscrypto.errors"
+real = importlib.import_module
+failed = []
+
+def first_fails(name, package=None):
+    if not failed:
+        failed.append(name)
+        raise LibraryNotFoundError("Error detecting the version of libcrypto")
+    return real(name, package)
+
+sdk_compat.importlib.import_module = first_fails
+sdk_compat.import_skill_adapter()
+print(sdk_compat.stand_in_used, [r.levelname for r in records if r.name == "skill.hosts.sdk_compat"])
+"""
+
+
+def test_the_stand_in_is_logged_at_info_not_warning() -> None:
+    result = subprocess.run([sys.executable, "-c", STAND_IN_LOG], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "['INFO']"]

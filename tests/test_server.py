@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import socket
 import ssl
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -22,6 +24,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from skill.devtools.envelopes import Session
 from skill.devtools.serving import ROOT, RunningServer, free_port, running_server
 from skill.devtools.signing import CERT_URL, Authority, Signer
+from tests.conftest import WELCOME
 
 SKILL_ID = "amzn1.ask.skill.aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
 
@@ -62,9 +65,9 @@ def fresh() -> bytes:
     [
         (lambda: b"{not json", {}, "body is not UTF-8 JSON"),
         (lambda: b'{"version": "1.0"}', {}, "not an Alexa request envelope"),
-        (lambda: envelope_bytes("amzn1.ask.skill.other"), {}, "request is for another skill"),
-        (lambda: envelope_bytes(skew=timedelta(seconds=-151)), {},
-         "request timestamp is more than 150 seconds from now"),
+        # Unsigned: refused as unsigned, whatever else is wrong, so the logged reason is the real one.
+        (lambda: envelope_bytes("amzn1.ask.skill.other"), {}, "missing SignatureCertChainUrl header"),
+        (lambda: envelope_bytes(skew=timedelta(seconds=-151)), {}, "missing SignatureCertChainUrl header"),
         (fresh, {"Signature-256": "AAAA"}, "missing SignatureCertChainUrl header"),
         (fresh, {"SignatureCertChainUrl": NOT_AMAZON, "Signature-256": "AAAA"},
          "certificate URL is not on s3.amazonaws.com"),
@@ -181,7 +184,7 @@ def test_correctly_signed_request_over_https_is_answered(
     body = envelope_bytes()
     status, answer = post(server, body, signer.headers(body))
     assert status == 200
-    assert "Welcome to Secondary Breast Cancer Help" in answer["response"]["outputSpeech"]["ssml"]
+    assert WELCOME in answer["response"]["outputSpeech"]["ssml"]
 
 
 def test_tampered_body_over_https_is_refused(signed_https_server: tuple[RunningServer, Signer]) -> None:
@@ -197,3 +200,67 @@ def test_plain_http_to_the_https_server_fails(signed_https_server: tuple[Running
     server, _ = signed_https_server
     with pytest.raises((urllib.error.URLError, ConnectionError, ssl.SSLError)):
         urllib.request.urlopen(server.url.replace("https", "http") + "/health", timeout=5).read()
+
+
+def test_listening_is_announced_only_once_the_port_is_bound(readme_server: RunningServer) -> None:
+    output = readme_server.output()
+    assert output.count("Skill listening on") == 1
+    assert output.index("Listening at:") < output.index("Skill listening on")
+
+
+def test_a_busy_port_is_one_clear_error() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "skill", "serve", "--dev", "--port", str(port)],
+            cwd=ROOT, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{port}: the port is already in use" in result.stderr
+    assert "Traceback" not in result.stderr and "Skill listening" not in result.stdout
+
+
+@pytest.mark.parametrize("option", ["--ca-bundle", "--certfile"])
+def test_missing_certificate_files_stop_the_server(option: str, tmp_path: Path) -> None:
+    extra = [option, str(tmp_path / "missing.pem")]
+    if option == "--certfile":
+        extra += ["--keyfile", str(tmp_path / "missing.key")]
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "serve", "--skill-id", SKILL_ID, "--port", str(free_port()), *extra],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0 and f"no such file: {tmp_path / 'missing.pem'}" in result.stderr
+
+
+def raw_request(server: RunningServer, data: bytes) -> bytes:
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(data)
+        return connection.recv(200)
+
+
+def test_gunicorn_limits_refuse_long_request_lines_and_many_headers(readme_server: RunningServer) -> None:
+    long_line = b"POST /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    assert raw_request(readme_server, long_line).startswith(b"HTTP/1.1 414")
+    headers = b"".join(b"X-%d: y\r\n" % n for n in range(60))
+    many = b"POST / HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n"
+    assert raw_request(readme_server, many).startswith(b"HTTP/1.1 431")  # Request Header Fields Too Large
+
+
+SENTINEL = "my secret words about my body"
+
+
+def test_server_logs_carry_no_user_words(readme_server: RunningServer) -> None:
+    body = json.dumps(Session(skill_id=SKILL_ID).launch()).replace("LaunchRequest", SENTINEL).encode()
+    post(readme_server, body, {"Content-Type": "application/json", "X-Said": SENTINEL.replace(" ", "-")})
+    words = SENTINEL.replace(" ", "%20")
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(f"{readme_server.url}/{words}?q={words}", timeout=10)
+    raw_request(readme_server, b"GET /" + words.encode() + b" HTTP/9.9\r\n\r\n")
+    time.sleep(0.5)
+    output = readme_server.output()
+    assert "refused" in output  # the server does log, by reason
+    for fragment in (SENTINEL, words, SENTINEL.replace(" ", "-")):
+        assert fragment not in output

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import logging
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography import x509
 from cryptography.x509.verification import Store
 from flask.testing import FlaskClient
 
@@ -20,9 +24,12 @@ from skill.hosts.verification import (
     CertificateChains,
     VerificationFailed,
     checked_cert_url,
+    fetch_url,
+    load_trust_store,
     production_verifiers,
 )
 from skill.speech import plain_text
+from tests.conftest import WELCOME
 
 SKILL_ID = "amzn1.ask.skill.11111111-2222-4333-8444-555555555555"
 
@@ -98,7 +105,7 @@ def test_correctly_signed_request_is_answered(rig: Rig) -> None:
     response = rig.post(rig.envelope())
     assert response.status_code == 200
     speech = plain_text(response.get_json()["response"]["outputSpeech"]["ssml"])
-    assert speech.startswith("Welcome to Secondary Breast Cancer Help")
+    assert speech.startswith(WELCOME)
 
 
 # --- The certificate URL ---------------------------------------------------------------
@@ -129,6 +136,11 @@ def test_amazons_valid_certificate_urls_are_accepted(url: str) -> None:
         "https://evil@s3.amazonaws.com/echo.api/echo-api-cert.pem",
         "https://s3.amazonaws.com:notaport/echo.api/echo-api-cert.pem",
         "https://s3.amazonaws.com.evil.com/echo.api/echo-api-cert.pem",
+        "https://evil.s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        "https://s3.amazonaws.com/echo.api-evil/echo-api-cert.pem",
+        "https://s3.amazonaws.com/echo.api/%2e%2e/evil/cert.pem",
+        "https://s3.amazonaws.com/echo.api/..%2Fevil/cert.pem",
+        "https://s3.amazonaws.com/echo.api/..\\evil\\cert.pem",
         "",
     ],
 )
@@ -263,6 +275,21 @@ def test_cached_certificate_is_dropped_when_it_expires(rig: Rig) -> None:
     assert rig.amazon.fetched == [CERT_URL, CERT_URL]
 
 
+def test_cache_drops_the_least_recently_used(authority: tuple[Authority, Authority, Signer]) -> None:
+    root, intermediate, signer = authority
+    amazon = FakeAmazon()
+    urls = [f"https://s3.amazonaws.com/echo.api/cert-{n}.pem" for n in range(3)]
+    for url in urls:
+        amazon.chains[url] = signer.chain_pem(intermediate)
+    assert root.certificate is not None
+    chains = CertificateChains(trust_store=Store([root.certificate]), fetch=amazon.fetch, max_entries=2)
+    # cert-0 is used again before cert-2 arrives: cert-1 is then the least recently used
+    # and goes; first-in-first-out would drop cert-0 and fetch it again.
+    for url in [urls[0], urls[1], urls[0], urls[2], urls[0]]:
+        chains.signing_certificate(url)
+    assert amazon.fetched == urls
+
+
 def test_cache_is_bounded(authority: tuple[Authority, Authority, Signer]) -> None:
     root, intermediate, signer = authority
     amazon = FakeAmazon()
@@ -291,6 +318,132 @@ def test_timestamp_must_be_within_150_seconds(rig: Rig, seconds: int, status: in
 def test_request_for_another_skill_is_refused(rig: Rig) -> None:
     response = rig.post(rig.envelope(skill_id="amzn1.ask.skill.someone-else"))
     assert (response.status_code, reason(response)) == (400, "request is for another skill")
+
+
+def test_request_naming_no_skill_is_refused(rig: Rig) -> None:
+    envelope = rig.envelope()
+    del envelope["context"]["System"]["application"]
+    assert reason(rig.post(envelope)) == "request is for another skill"
+
+
+def test_unsigned_request_is_refused_as_unsigned_whatever_else_is_wrong(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    envelope = rig.envelope(skew=timedelta(minutes=-10), skill_id="amzn1.ask.skill.someone-else")
+    response = rig.post(envelope, headers={"SignatureCertChainUrl": None, "Signature-256": None})
+    assert reason(response) == "missing SignatureCertChainUrl header"
+    assert "refused 400: missing SignatureCertChainUrl header" in caplog.text
+
+
+def test_signing_certificate_without_an_rsa_key_is_refused(rig: Rig) -> None:
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.now(UTC)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "echo-api.amazon.com")])
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, rig.intermediate.name)]))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("echo-api.amazon.com")]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(rig.intermediate.key.public_key()),
+            critical=False,
+        )
+        .sign(rig.intermediate.key, hashes.SHA256())
+    )
+    serve_chain(rig, certificate.public_bytes(serialization.Encoding.PEM) + rig.intermediate.pem())
+    response = rig.post(rig.envelope())
+    assert (response.status_code, reason(response)) == (400, "signing certificate has no RSA key")
+
+
+# --- The real fetch, against a local server that misbehaves ----------------------------
+
+
+class Misbehaving(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.path == "/slow":  # answers after the timeout
+            time.sleep(2)
+        if self.path == "/trickle":  # a byte at a time, each within the timeout
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            for _ in range(1000):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.1)
+            return
+        if self.path == "/endless":  # no length, never ends
+            self.send_response(200)
+            self.end_headers()
+            while True:
+                self.wfile.write(b"x" * 4096)
+        if self.path == "/oversized":
+            self.send_response(200)
+            self.send_header("Content-Length", str(10 * 1024 * 1024))
+            self.end_headers()
+            self.wfile.write(b"x" * 4096)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", "5")
+        self.end_headers()
+        self.wfile.write(b"chain")
+
+
+@pytest.fixture(scope="module")
+def misbehaving() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
+    server.daemon_threads = True
+    server.handle_error = lambda *_: None  # type: ignore[method-assign]  # clients that hang up
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_real_fetch_reads_a_good_answer(misbehaving: str) -> None:
+    assert fetch_url(misbehaving + "/good", 1.0, 1024) == b"chain"
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        ("/slow", TimeoutError),
+        ("/trickle", TimeoutError),
+        ("/endless", ValueError),
+        ("/oversized", ValueError),
+    ],
+)
+def test_real_fetch_holds_its_timeout_and_cap(misbehaving: str, path: str, error: type[Exception]) -> None:
+    started = time.monotonic()
+    with pytest.raises(error):
+        fetch_url(misbehaving + path, 0.5, 64 * 1024)
+    assert time.monotonic() - started < 1.5  # the deadline, plus at most one read's wait
+
+
+# --- Trusted roots ----------------------------------------------------------------------
+
+
+def test_ca_bundle_names_the_trusted_roots(authority: tuple[Authority, Authority, Signer], tmp_path) -> None:
+    root, intermediate, signer = authority
+    bundle = tmp_path / "roots.pem"
+    bundle.write_bytes(root.pem())
+    amazon = FakeAmazon({CERT_URL: signer.chain_pem(intermediate)})
+    trusted = CertificateChains(trust_store=load_trust_store(bundle), fetch=amazon.fetch)
+    assert trusted.signing_certificate(CERT_URL) == signer.certificate
+    with pytest.raises(VerificationFailed, match="not valid"):
+        CertificateChains(trust_store=load_trust_store(), fetch=amazon.fetch).signing_certificate(CERT_URL)
 
 
 def test_session_and_context_must_both_name_this_skill(rig: Rig) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import urllib.error
@@ -19,7 +20,7 @@ from skill.devtools.serving import free_port, running_server
 from skill.hosts import web
 from skill.hosts.web_common import is_loopback
 from skill.speech import plain_text
-from tests.conftest import OPEN_TIME
+from tests.conftest import OPEN_TIME, WELCOME
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,7 +38,7 @@ def test_alexa_request_is_answered(client: FlaskClient) -> None:
     session = Session()
     response = client.post("/", json=session.launch())
     assert response.status_code == 200
-    assert spoken(response.get_json()).startswith("Welcome to Secondary Breast Cancer Help")
+    assert spoken(response.get_json()).startswith(WELCOME)
 
 
 def test_conversation_over_http_carries_session_attributes(client: FlaskClient) -> None:
@@ -95,7 +96,7 @@ def test_make_run_server_answers_over_real_http(dev_server: str) -> None:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200
-        assert "Welcome" in json.loads(response.read())["response"]["outputSpeech"]["ssml"]
+        assert WELCOME in json.loads(response.read())["response"]["outputSpeech"]["ssml"]
     bad = urllib.request.Request(dev_server + "/", data=b"{oops", method="POST")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(bad, timeout=10)
@@ -127,3 +128,41 @@ def test_dev_mode_refuses_to_bind_beyond_loopback() -> None:
 )
 def test_is_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_deeply_nested_body_gets_400_not_500(client: FlaskClient) -> None:
+    response = client.post("/", data=b"[" * 100_000, content_type="application/json")
+    assert (response.status_code, response.get_json()) == (400, {"error": "body is not UTF-8 JSON"})
+
+
+SENTINEL = "my secret words about my body"
+
+
+def test_unexpected_error_is_logged_by_type_and_stack_never_its_message(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(body: bytes, skill: object) -> None:
+        raise RuntimeError(f"could not handle {SENTINEL}")
+
+    monkeypatch.setattr(web, "parse_envelope", broken)
+    response = client.post("/", json=Session().launch())
+    assert response.status_code == 500 and response.get_json() == {"error": "internal error"}
+    assert "unexpected RuntimeError" in caplog.text
+    assert SENTINEL not in caplog.text
+
+
+def test_error_handler_logs_no_user_words(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from skill.builder import lambda_handler
+    from skill.conversation import topics
+
+    def broken(self: object, turn: object) -> None:
+        raise ValueError(f"heard {SENTINEL}")
+
+    monkeypatch.setattr(topics.RoutedTopicHandler, "answer", broken)
+    caplog.set_level(logging.INFO)
+    envelope = Session().intent("SymptomIntent", {"symptom": {"name": "symptom", "value": SENTINEL}})
+    answer = lambda_handler(clock=lambda: OPEN_TIME)(envelope, None)
+    assert answer["response"]["shouldEndSession"] is False
+    assert "unhandled ValueError" in caplog.text and SENTINEL not in caplog.text

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-import traceback
-
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.ui import Reprompt, SsmlOutputSpeech
 
+from skill import log as logs
 from skill.conversation.interceptors import describe
 from skill.dialogue import load as load_dialogue
 from skill.speech import Speech
 
-log = logging.getLogger("skill.errors")
+log = logs.get("skill.errors")
 
 # Used if even the dialogue cannot be read: this handler must not fail itself.
 _LAST_RESORT = "Sorry, something went wrong. Please try again, or say help."
@@ -38,6 +36,8 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
             where = describe(handler_input)
         except Exception:
             where = "request=unknown"
+        import traceback  # only when something has gone wrong: not part of a cold start
+
         # The type and the stack, not the message: a message may quote what the user said.
         stack = "".join(traceback.format_tb(exception.__traceback__))
         log.error("unhandled %s on %s\n%s", type(exception).__name__, where, stack)

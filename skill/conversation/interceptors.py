@@ -3,7 +3,6 @@ cache, and the preferences remembered between sessions."""
 
 from __future__ import annotations
 
-import logging
 import random
 from collections.abc import Callable
 from datetime import datetime
@@ -13,13 +12,14 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill import log as logs
 from skill.conversation.turn import install, turn_of
 from skill.dialogue import Dialogue
 from skill.knowledge import Knowledge
 from skill.preferences import Preferences
 
-log = logging.getLogger("skill.requests")
-preferences_log = logging.getLogger("skill.preferences")
+log = logs.get("skill.requests")
+preferences_log = logs.get("skill.preferences")
 
 #: The requests of a conversation: only these read or write the user's record. Never a
 #: SessionEndedRequest (the user has gone) nor a skill event (the skill was disabled).
@@ -40,6 +40,18 @@ def describe(handler_input: HandlerInput) -> str:
     if isinstance(request_id, str):
         request_id = ascii(request_id[:100])
     return f"request={request_id} type={kind} intent={intent}"
+
+
+class Described:
+    """``describe(handler_input)``, worked out only if a log line is written."""
+
+    __slots__ = ("_handler_input",)
+
+    def __init__(self, handler_input: HandlerInput) -> None:
+        self._handler_input = handler_input
+
+    def __str__(self) -> str:
+        return describe(self._handler_input)
 
 
 class TurnInterceptor(AbstractRequestInterceptor):
@@ -115,7 +127,7 @@ class RememberInterceptor(AbstractResponseInterceptor):
 
 class RequestLogInterceptor(AbstractRequestInterceptor):
     def process(self, handler_input: HandlerInput) -> None:
-        log.info("received %s", describe(handler_input))
+        log.info("received %s", Described(handler_input))
 
 
 class RepeatCacheInterceptor(AbstractResponseInterceptor):
@@ -133,4 +145,4 @@ class RepeatCacheInterceptor(AbstractResponseInterceptor):
 class ResponseLogInterceptor(AbstractResponseInterceptor):
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         ends = None if response is None else response.should_end_session
-        log.info("answered %s end_session=%s", describe(handler_input), ends)
+        log.info("answered %s end_session=%s", Described(handler_input), ends)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
+from skill import log as logs
 from skill.conversation.base import IntentHandler
 from skill.conversation.helpline import read_helpline
 from skill.conversation.turn import Turn, turn_of
 from skill.speech import Speech
 
-log = logging.getLogger(__name__)
+log = logs.get(__name__)
 
 
 def welcome(turn: Turn, *, again: bool = False) -> Response:

@@ -9,8 +9,7 @@ between sessions, where a preference store is configured (see ``skill.preference
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from skill.preferences import Preferences, Rate
 
@@ -32,8 +31,7 @@ _REMINDER_PERMISSION_ASKED = "reminderPermissionAsked"
 _STORED = "stored"
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(NamedTuple):
     """The last thing of substance the skill said (never an acknowledgement), kept so
     that "say that again" and "speak slower" can say it again at any rate.
 

@@ -12,10 +12,8 @@ handler only ever asks ``forget``.
 
 from __future__ import annotations
 
-import logging
 import random
 from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -25,6 +23,7 @@ from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Response
 from ask_sdk_model.ui import Card, StandardCard
 
+from skill import log as logs
 from skill import opening_hours, presentation
 from skill.conversation.state import Content, Pending, Replay, SessionState
 from skill.dialogue import Dialogue
@@ -39,29 +38,55 @@ Closing = Literal["offer", "nurses", "anything_else", "end"]
 
 _TURN = "turn"
 
-log = logging.getLogger("skill.preferences")
+log = logs.get("skill.preferences")
 
 
-@dataclass
 class Turn:
-    handler_input: HandlerInput
-    knowledge: Knowledge
-    dialogue: Dialogue
-    now: datetime
-    rng: random.Random
-    session: SessionState
-    #: Whether a preference store is configured: the user's rate and whether they have
-    #: heard the disclaimer are remembered between sessions.
-    remembers: bool = False
-    #: What this turn said, if it is content worth saying again; the repeat cache keeps it.
-    said: Content | None = None
-    # What a screen shows with this reply, noted as the reply is built (see ``screen``):
-    #: the topic answered;
-    topic: Topic | None = None
-    #: the reply is about the nurse line (its number, its hours, or the nurses as next step);
-    about_helpline: bool = False
-    #: the reply is the welcome or the help: suggest topics to start with.
-    suggest_start: bool = False
+    """What a handler reads about this request. (A plain class rather than a dataclass:
+    see ``skill.knowledge`` on what dataclasses cost at start-up.)"""
+
+    __slots__ = (
+        "about_helpline",
+        "dialogue",
+        "handler_input",
+        "knowledge",
+        "now",
+        "remembers",
+        "rng",
+        "said",
+        "session",
+        "suggest_start",
+        "topic",
+    )
+
+    def __init__(
+        self,
+        handler_input: HandlerInput,
+        knowledge: Knowledge,
+        dialogue: Dialogue,
+        now: datetime,
+        rng: random.Random,
+        session: SessionState,
+        remembers: bool = False,
+    ) -> None:
+        self.handler_input = handler_input
+        self.knowledge = knowledge
+        self.dialogue = dialogue
+        self.now = now
+        self.rng = rng
+        self.session = session
+        #: Whether a preference store is configured: the user's rate and whether they have
+        #: heard the disclaimer are remembered between sessions.
+        self.remembers = remembers
+        #: What this turn said, if it is content worth saying again; the repeat cache keeps it.
+        self.said: Content | None = None
+        # What a screen shows with this reply, noted as the reply is built (see ``screen``):
+        #: the topic answered;
+        self.topic: Topic | None = None
+        #: the reply is about the nurse line (its number, its hours, or the nurses as next step);
+        self.about_helpline = False
+        #: the reply is the welcome or the help: suggest topics to start with.
+        self.suggest_start = False
 
     def say(self, key: str, **values: str) -> str:
         return self.dialogue.say(key, self.rng, **values)

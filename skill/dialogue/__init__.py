@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import random
 import string
-import tomllib
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
+
+from skill import content
 
 DEFAULT_LOCALE = "en-GB"
 
@@ -181,10 +181,7 @@ def parse(locale: str, data: Mapping[str, object]) -> Dialogue:
 
 @cache
 def _available() -> frozenset[str]:
-    folder = resources.files(__package__)
-    return frozenset(
-        entry.name.removesuffix(".toml") for entry in folder.iterdir() if entry.name.endswith(".toml")
-    )
+    return content.available(__file__)
 
 
 def load(locale: str = DEFAULT_LOCALE) -> Dialogue:
@@ -197,11 +194,8 @@ def load(locale: str = DEFAULT_LOCALE) -> Dialogue:
 
 @cache
 def _load(locale: str) -> Dialogue:
-    resource = resources.files(__package__).joinpath(f"{locale}.toml")
-    if not resource.is_file():
-        raise DialogueError(f"no dialogue file for {locale}")
     try:
-        data = tomllib.loads(resource.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise DialogueError(f"{locale}.toml is not valid TOML: {error}") from error
+        data = content.read(__file__, locale)
+    except content.ContentFileError as error:
+        raise DialogueError(str(error)) from error
     return parse(locale, data)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from typing import Any
 
 from skill import builder
+from skill import log as logs
 
-logging.getLogger("skill").setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+log = logs.get("skill.lambda")
+logs.set_level("skill", os.environ.get("LOG_LEVEL", "INFO"))
 
 # When SKILL_ID is set, requests meant for any other skill are refused. The preference
 # store comes from the environment too: PREFERENCES_TABLE for DynamoDB (see
 # skill/preferences); without it, nothing is remembered between sessions on Lambda.
-_handler = builder.lambda_handler(skill_id=os.environ.get("SKILL_ID") or None, environ=os.environ)
+_skill_id = os.environ.get("SKILL_ID") or None
+if _skill_id is None:
+    # Once per container, at cold start: without it the function answers any skill.
+    log.warning("SKILL_ID is not set: requests for any skill will be answered; set it to this skill's id")
+_handler = builder.lambda_handler(skill_id=_skill_id, environ=os.environ)
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

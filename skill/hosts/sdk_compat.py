@@ -78,7 +78,8 @@ def import_skill_adapter() -> Any:
             del sys.modules[name]
         _stand_in_certvalidator()
         stand_in_used = True
-        log.warning(
+        # INFO, not WARNING: nothing is wrong with this service; the stand-in is never used.
+        log.info(
             "oscrypto cannot load on this OpenSSL (%s); flask-ask-sdk imported with a "
             "stand-in for its default verifier, which this project does not use",
             type(error).__name__,

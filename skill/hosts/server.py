@@ -10,8 +10,10 @@ reverse proxy in front (see README.md) or here, given ``--certfile`` and ``--key
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
+import socket
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -150,11 +152,32 @@ def main(
     if not logging.getLogger().handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     check_arguments(args)
+    check_port(args.host, args.port)
     app = make_app(args, chains, clock)
     scheme = "https" if args.certfile else "http"
     mode = "development mode, NO verification" if args.dev else "production mode, verification on"
-    print(f"Skill listening on {scheme}://{args.host}:{args.port}/ ({mode}).", flush=True)
-    if args.dev:
-        print("Try:  .venv/bin/python -m skill chat   (or POST an envelope, see README.md)", flush=True)
-    run_gunicorn(app, gunicorn_options(args))
+
+    def when_ready(_server: Any) -> None:
+        """Called by gunicorn once it has bound the port: only then is it listening."""
+        print(f"Skill listening on {scheme}://{args.host}:{args.port}/ ({mode}).", flush=True)
+        if args.dev:
+            print("Try:  .venv/bin/python -m skill chat   (or POST an envelope, see README.md)", flush=True)
+
+    run_gunicorn(app, {**gunicorn_options(args), "when_ready": when_ready})
     return 0
+
+
+def check_port(host: str, port: int) -> None:
+    """One clear error for a port in use, rather than gunicorn's retries and traceback."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            reason = (
+                "is already in use"
+                if error.errno == errno.EADDRINUSE
+                else f"cannot be used ({error.strerror})"
+            )
+            raise SystemExit(f"cannot listen on {host}:{port}: the port {reason}") from None

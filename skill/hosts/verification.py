@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
+from skill import identity
 from skill.clock import utc_now
 from skill.hosts.sdk_compat import import_skill_adapter
 
@@ -86,6 +87,10 @@ def checked_cert_url(url: str) -> str:
         raise VerificationFailed("certificate URL is not on s3.amazonaws.com")
     if port not in (None, 443):
         raise VerificationFailed("certificate URL is not on port 443")
+    # Amazon's certificate paths are plain. Percent-encoded dots or slashes, or
+    # backslashes, could be read by the server as another path than the one checked here.
+    if "%" in parts.path or "\\" in parts.path:
+        raise VerificationFailed("certificate URL path is not under /echo.api/")
     path = posixpath.normpath(parts.path) if parts.path else ""
     if not path.startswith("/echo.api/"):
         raise VerificationFailed("certificate URL path is not under /echo.api/")
@@ -101,10 +106,15 @@ def fetch_url(url: str, timeout: float, max_bytes: int) -> bytes:
     deadline = time.monotonic() + timeout
     body = b""
     with urllib.request.urlopen(url, timeout=timeout) as response:
+        length = response.headers.get("Content-Length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise ValueError("certificate chain too large")
         while len(body) <= max_bytes:
             if time.monotonic() > deadline:
                 raise TimeoutError("certificate fetch took too long")
-            chunk = response.read(min(8192, max_bytes + 1 - len(body)))
+            # read1: what one receive brings, so that a slow trickle cannot keep a
+            # single read (which waits for its whole size) going past the deadline.
+            chunk = response.read1(min(8192, max_bytes + 1 - len(body)))
             if not chunk:
                 break
             body += chunk
@@ -259,17 +269,6 @@ class TimestampVerifier(AbstractVerifier):
             raise VerificationFailed("request timestamp is more than 150 seconds from now")
 
 
-def application_ids(envelope: Any) -> list[str | None]:
-    """The application ids the envelope states (context, and session if any)."""
-    ids = []
-    system = getattr(getattr(envelope, "context", None), "system", None)
-    ids.append(getattr(getattr(system, "application", None), "application_id", None))
-    session = getattr(envelope, "session", None)
-    if session is not None:
-        ids.append(getattr(getattr(session, "application", None), "application_id", None))
-    return ids
-
-
 class SkillIdVerifier(AbstractVerifier):
     """The request is for this skill, not another."""
 
@@ -281,7 +280,7 @@ class SkillIdVerifier(AbstractVerifier):
     def verify(
         self, headers: Mapping[str, str], serialized_request_env: str, deserialized_request_env: Any
     ) -> None:
-        if any(found != self._skill_id for found in application_ids(deserialized_request_env)):
+        if not identity.is_for(deserialized_request_env, self._skill_id):
             raise VerificationFailed("request is for another skill")
 
 
@@ -290,9 +289,12 @@ def production_verifiers(
     chains: CertificateChains | None = None,
     clock: Clock = utc_now,
 ) -> list[Any]:
-    """Cheap checks first; the signature (which may fetch a certificate) last."""
+    """The signature first, so that an unsigned request is refused (and logged) as
+    unsigned, whatever else is wrong with it: its header checks come before any network
+    access, and a chain is fetched at most once per URL (it is cached). Then the
+    timestamp and the skill id, which only a signed request can be trusted to state."""
     return [
-        SkillIdVerifier(skill_id),
-        TimestampVerifier(clock),
         SignatureVerifier(chains or CertificateChains(clock=clock)),
+        TimestampVerifier(clock),
+        SkillIdVerifier(skill_id),
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import traceback
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,7 +41,8 @@ def parse_envelope(body: bytes, skill: CustomSkill) -> dict[str, Any]:
     try:
         text = body.decode("utf-8")
         data = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: brackets nested thousands deep, which no envelope has.
         raise RequestRefused(400, "body is not UTF-8 JSON") from None
     if not isinstance(data, dict):
         raise RequestRefused(400, "body is not a JSON object")
@@ -106,7 +108,9 @@ def create_app(
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response, int]:
-        log.exception("unexpected %s", type(error).__name__)
+        # The type and the stack, never the message: it may quote what the user said.
+        stack = "".join(traceback.format_tb(error.__traceback__))
+        log.error("unexpected %s\n%s", type(error).__name__, stack)
         return jsonify(error="internal error"), 500
 
     return app

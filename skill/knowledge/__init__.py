@@ -4,19 +4,23 @@ This module knows nothing about Alexa. It loads ``topics.toml`` once, checks it,
 answers three questions: which topic answers this intent, which topic does this slot
 value lead to, and do these words sound like a crisis or an emergency. A broken content
 file raises ``ContentError`` at start-up, never in the middle of a user's question.
+
+``topics.toml`` is the file people edit. ``make lambda`` checks it and ships it as
+``topics.json`` instead (see ``skill.content``): parsing TOML takes several times
+longer than everything else the skill does at start-up, JSON almost nothing. Either
+form goes through the same checks here when it is loaded.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import time
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
+
+from skill import content
 
 #: Spoken answers are one or two breaths; "tell me more" may take a little longer.
 SPEECH_WORD_LIMIT = 45
@@ -29,8 +33,12 @@ class ContentError(ValueError):
     """The content file is missing something or contradicts itself."""
 
 
-@dataclass(frozen=True)
-class Topic:
+# The records below are NamedTuples, not dataclasses: a dataclass compiles its methods
+# when its module is imported (about a millisecond each on Python 3.12), and a dozen of
+# them were a tenth of the skill's cold start. They are immutable all the same.
+
+
+class Topic(NamedTuple):
     id: str
     title: str
     section: str
@@ -38,15 +46,14 @@ class Topic:
     more: str
     card: str
     intents: tuple[str, ...] = ()
-    slot_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    slot_values: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     #: The nurses are the natural next step after this answer: offer them even after a no.
     nurses_next: bool = False
     #: Topics people often ask next (topic ids): buttons on a screen.
     next: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """An intent whose topic is chosen by the value of one slot."""
 
     intent: str
@@ -55,8 +62,7 @@ class Route:
     unknown: str
 
 
-@dataclass(frozen=True)
-class Helpline:
+class Helpline(NamedTuple):
     name: str
     display: str
     groups: tuple[str, ...]
@@ -68,8 +74,7 @@ class Helpline:
     hours_text: str
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     organisation: str
     page_title: str
     card_line: str
@@ -85,30 +90,41 @@ def normalised_words(text: str) -> tuple[str, ...]:
     return tuple(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-def _holds(heard: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    return any(heard[start : start + size] == phrase for start in range(len(heard) - size + 1))
+def _holds(heard: tuple[str, ...], phrases: frozenset[tuple[str, ...]], lengths: tuple[int, ...]) -> bool:
+    """Whether some run of words in ``heard`` is one of ``phrases`` (of these lengths)."""
+    return any(
+        heard[start : start + size] in phrases for size in lengths for start in range(len(heard) - size + 1)
+    )
 
 
-@dataclass(frozen=True)
 class SafetyWords:
     """Phrases that, heard anywhere in a request, call for the crisis or emergency answer."""
 
-    crisis: tuple[tuple[str, ...], ...]
-    emergency: tuple[tuple[str, ...], ...]
+    __slots__ = ("_crisis", "_crisis_lengths", "_emergency", "_emergency_lengths", "crisis", "emergency")
+
+    def __init__(self, crisis: tuple[tuple[str, ...], ...], emergency: tuple[tuple[str, ...], ...]) -> None:
+        self.crisis = crisis
+        self.emergency = emergency
+        # Checked on every slot of every request: as sets, one lookup per run of words.
+        self._crisis = frozenset(crisis)
+        self._crisis_lengths = tuple(sorted({len(phrase) for phrase in crisis}))
+        self._emergency = frozenset(emergency)
+        self._emergency_lengths = tuple(sorted({len(phrase) for phrase in emergency}))
+
+    def __repr__(self) -> str:
+        return f"SafetyWords(crisis={self.crisis!r}, emergency={self.emergency!r})"
 
     def urgency(self, text: str) -> Urgency | None:
-        """"crisis", "emergency" or None for some words heard; crisis is checked first."""
+        """ "crisis", "emergency" or None for some words heard; crisis is checked first."""
         heard = normalised_words(text)
-        if any(_holds(heard, phrase) for phrase in self.crisis):
+        if _holds(heard, self._crisis, self._crisis_lengths):
             return "crisis"
-        if any(_holds(heard, phrase) for phrase in self.emergency):
+        if _holds(heard, self._emergency, self._emergency_lengths):
             return "emergency"
         return None
 
 
-@dataclass(frozen=True)
-class Knowledge:
+class Knowledge(NamedTuple):
     topics: Mapping[str, Topic]
     routes: Mapping[str, Route]
     helpline: Helpline
@@ -213,7 +229,7 @@ def _topic(topic_id: str, table: Mapping[str, Any]) -> Topic:
         raise ContentError(f"{where}: speech has {words(topic.speech)} words, over {SPEECH_WORD_LIMIT}")
     if words(topic.more) > MORE_WORD_LIMIT:
         raise ContentError(f"{where}: more has {words(topic.more)} words, over {MORE_WORD_LIMIT}")
-    unknown = set(table) - {f.name for f in Topic.__dataclass_fields__.values()}
+    unknown = set(table) - set(Topic._fields)
     if unknown:
         raise ContentError(f"{where}: unknown keys {sorted(unknown)}")
     return topic
@@ -316,10 +332,9 @@ def _check_suggested(ids: tuple[str, ...], topics: Mapping[str, Topic], where: s
 
 @cache
 def load() -> Knowledge:
-    """The skill's knowledge, read from the package once per process."""
-    text = resources.files(__package__).joinpath("topics.toml").read_text(encoding="utf-8")
+    """The skill's knowledge, read from the package once per process and checked."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ContentError(f"topics.toml is not valid TOML: {error}") from error
+        data = content.read(__file__, "topics")
+    except content.ContentFileError as error:
+        raise ContentError(str(error)) from error
     return parse(data)

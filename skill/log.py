@@ -1,0 +1,62 @@
+"""Logging that costs nothing until something is listening.
+
+The skill logs request ids and intent names through ``logging``. On AWS Lambda the
+runtime has imported and configured ``logging`` before it imports the skill, and the
+web host configures it at start; there, everything below simply passes each call on.
+In a bare interpreter nobody has imported ``logging``, so no handler can exist and an
+INFO record would go nowhere (logging's last resort prints WARNING and above only):
+importing the module for it would be a few milliseconds of a cold start for nothing.
+So INFO lines wait until ``logging`` is loaded; warnings and errors always go out.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+_INFO = 20
+_pending_levels: dict[str, str] = {}
+
+
+def set_level(name: str, level: str) -> None:
+    """Set a logger's level now if ``logging`` is loaded, else when it first is."""
+    if "logging" in sys.modules:
+        sys.modules["logging"].getLogger(name).setLevel(level)
+    else:
+        _pending_levels[name] = level
+
+
+def _logging() -> Any:
+    import logging
+
+    while _pending_levels:
+        name, level = _pending_levels.popitem()
+        logging.getLogger(name).setLevel(level)
+    return logging
+
+
+class Log:
+    """A named logger with the ``logging.Logger`` methods the skill uses."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _logger(self) -> Any:
+        return _logging().getLogger(self.name)
+
+    def info(self, message: str, *args: object) -> None:
+        if "logging" not in sys.modules:
+            return  # nothing can be listening: see the module's docstring
+        logger = self._logger()
+        if logger.isEnabledFor(_INFO):
+            logger.info(message, *args)
+
+    def warning(self, message: str, *args: object) -> None:
+        self._logger().warning(message, *args)
+
+    def error(self, message: str, *args: object) -> None:
+        self._logger().error(message, *args)
+
+
+def get(name: str) -> Log:
+    return Log(name)
