@@ -164,13 +164,24 @@ def size(folder: Path) -> tuple[int, int]:
     return target.stat().st_size, unzipped
 
 
+def lambda_environment() -> dict[str, str]:
+    """What both skills see, as on Lambda: the skill id, and the variables Lambda sets
+    that code may look at (the skill stores no preferences there without a table)."""
+    return {
+        "SKILL_ID": SKILL_ID,
+        "AWS_LAMBDA_FUNCTION_NAME": "benchmark",
+        "AWS_REGION": "eu-west-1",
+        "PATH": os.environ.get("PATH", ""),
+    }
+
+
 def cold_once(python: str, folder: Path, event: dict[str, Any], read_only: bool) -> tuple[float, int]:
     """Seconds from start to exit, and peak RSS in KiB, of one cold start."""
     flags = ["-I", "-S", *(["-B"] if read_only else [])]
     started = time.perf_counter()
     process = subprocess.Popen(
         [python, *flags, "-c", COLD, str(folder), json.dumps(event)],
-        env={"SKILL_ID": SKILL_ID, "PATH": os.environ.get("PATH", "")},
+        env=lambda_environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -190,7 +201,7 @@ def warm_once(python: str, folder: Path, events: list[dict[str, Any]]) -> list[f
         input=json.dumps(events),
         capture_output=True,
         text=True,
-        env={"SKILL_ID": SKILL_ID, "PATH": os.environ.get("PATH", "")},
+        env=lambda_environment(),
         check=False,
     )
     if result.returncode:

@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.exceptions import AskSdkException
+from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
@@ -86,10 +87,28 @@ def handled_intents(handlers: Iterable[AbstractRequestHandler]) -> set[str]:
     }
 
 
+class Serializer(DefaultSerializer):
+    """The SDK's serializer, reading Alexa's timestamps with ``datetime.fromisoformat``
+    (which takes Alexa's "2026-03-02T11:00:00Z" from Python 3.11 on) instead of
+    dateutil's general parser: that parser was a fifth of every warm request. Anything
+    ``fromisoformat`` does not take still goes to the SDK's own way."""
+
+    def _DefaultSerializer__deserialize_datetime(self, payload: Any, obj_type: Any) -> Any:
+        try:
+            parsed = datetime.fromisoformat(payload)
+        except (TypeError, ValueError):
+            return super()._DefaultSerializer__deserialize_datetime(payload, obj_type)  # type: ignore[misc]
+        return parsed.date() if obj_type is date else parsed
+
+
 class VerifiedSkill(CustomSkill):
     """The SDK's skill, refusing a request unless the context *and* the session name this
     skill (the SDK compares the context's id alone, and lets a missing one through to
-    fail later)."""
+    fail later); with the quicker ``Serializer``."""
+
+    def __init__(self, skill_configuration: Any) -> None:
+        super().__init__(skill_configuration=skill_configuration)
+        self.serializer = Serializer()
 
     def invoke(self, request_envelope: RequestEnvelope, context: Any) -> ResponseEnvelope:
         if self.skill_id is not None and not identity.is_for(request_envelope, self.skill_id):

@@ -13,29 +13,20 @@ exception type only, never the time, the text, the token or the user.
 from __future__ import annotations
 
 import json
-import logging
 from datetime import datetime
 from enum import Enum
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
-import requests
-from ask_sdk_core.api_client import DefaultApiClient
 from ask_sdk_core.exceptions import ApiClientException
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model.services import ApiClientRequest, ApiClientResponse, ServiceException
-from ask_sdk_model.services.reminder_management import (
-    AlertInfo,
-    PushNotification,
-    PushNotificationStatus,
-    ReminderRequest,
-    SpokenInfo,
-    SpokenText,
-    Trigger,
-    TriggerType,
-)
-from urllib3.util import parse_url
+from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse, ServiceException
 
-log = logging.getLogger("skill.reminders")
+from skill import log as logs
+
+if TYPE_CHECKING:
+    from ask_sdk_core.handler_input import HandlerInput
+    from ask_sdk_model.services.reminder_management import ReminderRequest
+
+log = logs.get("skill.reminders")
 
 #: The permission a skill needs to create reminders: declared in the manifest
 #: (interaction_models/skill.json), and asked for by voice or with a consent card.
@@ -54,9 +45,11 @@ class Outcome(Enum):
     FAILED = "failed"
 
 
-class AlexaApiClient(DefaultApiClient):
-    """The SDK's API client with a timeout (``requests`` has none by default), HTTPS
-    only, and no redirects: the access token is a bearer token and goes nowhere else.
+class AlexaApiClient(ApiClient):
+    """An API client like the SDK's ``DefaultApiClient``, with a timeout (``requests``
+    has none by default), HTTPS only, and no redirects: the access token is a bearer
+    token and goes nowhere else. ``requests`` is imported on the first call, not at
+    start-up: most sessions never set a reminder, and a cold start should not pay for it.
 
     ``verify`` is what ``requests`` takes: True (the usual trust store), or the path of a
     CA bundle (tests: the API played on loopback with a test certificate authority).
@@ -68,10 +61,13 @@ class AlexaApiClient(DefaultApiClient):
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
         try:
+            import requests
+            from urllib3.util import parse_url
+
             url = request.url or ""
             if parse_url(url).scheme != "https":
                 raise ApiClientException("Requests against non-HTTPS endpoints are not allowed.")
-            headers = self._convert_list_tuples_to_dict(headers_list=request.headers)
+            headers = _as_dict(request.headers)
             data = None
             if request.body:
                 content_type = headers.get("Content-type") or headers.get("Content-Type") or ""
@@ -86,7 +82,7 @@ class AlexaApiClient(DefaultApiClient):
                 allow_redirects=False,
             )
             return ApiClientResponse(
-                headers=self._convert_dict_to_list_tuples(dict(response.headers)),
+                headers=[(name, value) for name, value in dict(response.headers).items()],
                 status_code=response.status_code,
                 body=response.text,
             )
@@ -97,12 +93,34 @@ class AlexaApiClient(DefaultApiClient):
             raise ApiClientException(f"request failed: {type(error).__name__}") from error
 
 
+def _as_dict(headers: list[tuple[str, str]] | None) -> dict[str, Any]:
+    """Header pairs as a dict, several values of one name joined with commas (as the
+    SDK's ``DefaultApiClient`` does)."""
+    joined: dict[str, Any] = {}
+    for name, value in headers or []:
+        joined[name] = f"{joined[name]}, {value}" if name in joined else value
+    return joined
+
+
 def reminder_request(at: datetime, time_zone: str, text: str, locale: str, now: datetime) -> ReminderRequest:
     """A one-off reminder at ``at`` (an aware datetime), spoken in ``locale``.
 
     The API takes a wall-clock time without an offset and the zone it is in, so the
     reminder goes off at 9am in the UK whichever side of a clock change it falls.
     """
+    from zoneinfo import ZoneInfo
+
+    from ask_sdk_model.services.reminder_management import (
+        AlertInfo,
+        PushNotification,
+        PushNotificationStatus,
+        ReminderRequest,
+        SpokenInfo,
+        SpokenText,
+        Trigger,
+        TriggerType,
+    )
+
     zone = ZoneInfo(time_zone)
     return ReminderRequest(
         request_time=now.astimezone(zone).replace(tzinfo=None, microsecond=0),

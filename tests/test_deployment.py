@@ -5,7 +5,6 @@ answers about endpoint, privacy and permissions against what the code does."""
 from __future__ import annotations
 
 import ast
-import dataclasses
 import importlib.util
 import json
 import re
@@ -191,7 +190,7 @@ def test_the_privacy_answers_match_what_is_stored() -> None:
     privacy = manifest()["privacyAndCompliance"]
     # What is stored is a speaking rate and a flag, under a hash of Alexa's per-skill
     # user id: no name, contact details, location or anything the user said.
-    assert [field.name for field in dataclasses.fields(preferences.Preferences)] == [
+    assert list(preferences.Preferences._fields) == [
         "rate",
         "disclaimer_heard",
     ]

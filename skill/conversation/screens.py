@@ -4,18 +4,17 @@ are in ``skill.presentation``; ``Turn`` decides who gets one."""
 
 from __future__ import annotations
 
-import logging
-
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
+from skill import log as logs
 from skill.conversation.navigation import FallbackHandler
 from skill.conversation.turn import turn_of
 from skill.presentation import TOPIC_EVENT
 
-log = logging.getLogger(__name__)
+log = logs.get(__name__)
 
 
 class TouchHandler(AbstractRequestHandler):

@@ -26,18 +26,19 @@ A record is kept under a hash of the user id, never the id itself, and expires
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-log = logging.getLogger("skill.preferences")
+from skill import log as logs
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+log = logs.get("skill.preferences")
 
 Rate = Literal["normal", "slow"]
 #: A record not written for this long is deleted (DynamoDB's time to live; SQLite on read).
@@ -54,8 +55,7 @@ class ConfigurationError(ValueError):
     """The preference store's configuration cannot work: the host refuses to start."""
 
 
-@dataclass(frozen=True)
-class Preferences:
+class Preferences(NamedTuple):
     """Everything a record may hold. Anything else in stored attributes is ignored and
     never written back."""
 
@@ -83,6 +83,8 @@ def user_key(request_envelope: Any) -> str:
         user_id = None
     if not isinstance(user_id, str) or not user_id:
         raise PersistenceException("the request carries no user id")
+    import hashlib  # here: only a configured store needs it, and a cold start should not
+
     return hashlib.sha256((_KEY_PREFIX + user_id).encode("utf-8")).hexdigest()
 
 
@@ -92,6 +94,8 @@ def expires_at(now: float) -> int:
 
 
 def default_sqlite_path(environ: Mapping[str, str]) -> Path:
+    from pathlib import Path
+
     state = environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(state) / _APP_DIR / "preferences.sqlite3"
 
@@ -110,8 +114,6 @@ def _timeout(environ: Mapping[str, str]) -> float:
 def configured(environ: Mapping[str, str] | None = None) -> AbstractPersistenceAdapter | None:
     """The store this configuration asks for (see the module's docstring), bounded by
     the timeout; ``None`` when nothing is to be remembered."""
-    from skill.preferences.bounded import BoundedAdapter
-
     env = os.environ if environ is None else environ
     table = env.get("PREFERENCES_TABLE", "").strip()
     kind = env.get("PREFERENCES_STORE", "").strip().lower()
@@ -126,7 +128,11 @@ def configured(environ: Mapping[str, str] | None = None) -> AbstractPersistenceA
     if kind == "none":
         log.info("preferences: not remembered between sessions")
         return None
+    from skill.preferences.bounded import BoundedAdapter
+
     if kind == "sqlite":
+        from pathlib import Path
+
         from skill.preferences.sqlite import SqliteAdapter
 
         path = Path(env.get("PREFERENCES_DB") or default_sqlite_path(env)).expanduser()

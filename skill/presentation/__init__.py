@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
 
 #: The token of every document this skill renders; a touch's UserEvent carries it back.
 TOKEN = "answer"
@@ -43,16 +44,14 @@ class PresentationError(ValueError):
     """A document or its data file is missing, malformed, or uses what it may not."""
 
 
-@dataclass(frozen=True)
-class Button:
+class Button(NamedTuple):
     """A topic people ask next: touching it answers as if it had been asked."""
 
     label: str
     topic: str
 
 
-@dataclass(frozen=True)
-class Number:
+class Number(NamedTuple):
     """A phone number shown large, with what it is and when it answers."""
 
     label: str
@@ -60,8 +59,7 @@ class Number:
     hours: str
 
 
-@dataclass(frozen=True)
-class Screen:
+class Screen(NamedTuple):
     """What one answer shows: plain text, escaped here, never markup."""
 
     title: str
@@ -72,8 +70,7 @@ class Screen:
     buttons: tuple[Button, ...] = ()
 
 
-@dataclass(frozen=True)
-class Documents:
+class Documents(NamedTuple):
     answer: dict[str, Any]
     #: The shape of the answer document's data source, with empty values.
     answer_data: dict[str, Any]
@@ -108,6 +105,9 @@ def datasources(screen: Screen) -> dict[str, Any]:
 
 
 def directive(screen: Screen) -> RenderDocumentDirective:
+    # Imported here: only devices with a screen need it, and a cold start should not.
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     """The one way an answer becomes a screen: a RenderDocument directive."""
     return RenderDocumentDirective(
         token=TOKEN, document=copy.deepcopy(load().answer), datasources=datasources(screen)
@@ -196,9 +196,12 @@ def check_document(document: Any, data: Any, name: str = "document") -> list[str
 
 
 def _json(file_name: str) -> Any:
-    resource = resources.files(__package__).joinpath(file_name)
+    # Beside this module, read with open(): importlib.resources would import zipfile,
+    # tempfile and more at every cold start, for a file on disk.
+    path = os.path.join(os.path.dirname(__file__), file_name)
     try:
-        return json.loads(resource.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            return json.load(file)
     except (OSError, json.JSONDecodeError) as error:
         raise PresentationError(f"{file_name}: {error}") from error
 
