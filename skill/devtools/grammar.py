@@ -71,9 +71,11 @@ MAX_SLOT_VALUES = 50_000
 #: Ours: a sample is something a person says in one breath.
 MAX_SAMPLE_CHARACTERS = 200
 #: Ours: keep the model quick to build in the console, and reviewable.
-TARGET_MAX_SAMPLES = 16_000
-#: Ours: how many samples one grammar line may produce (an intent may say otherwise).
+TARGET_MAX_SAMPLES = 25_000
+#: Ours: how many samples one grammar line may produce (an intent may say otherwise)...
 LINE_CAP = 20
+#: ... and how many of its core forms, without the optional lead-in it starts with.
+CORE_CAP = 32
 
 #: Alexa: samples hold letters, spaces, apostrophes (possessives and contractions),
 #: periods (after spelled-out letters, "n. h. s."), word-internal hyphens and {slot}
@@ -253,6 +255,17 @@ class Expander:
                 index -= 1
             return self.pick(node.options[index], choose)
         return " ".join(self.pick(item, choose) for item in node.items)
+
+    def expand_line(self, node: Seq, cap: int, seed: str) -> list[str]:
+        """A grammar line's samples. A line that starts with an optional lead-in
+        (``[<LEAD>] what helps {symptom}``) keeps its core, the line without the lead-in,
+        in full up to ``CORE_CAP``: the short, direct forms are what people say most
+        and what Alexa matches most surely; the lead-ins are then sampled up to ``cap``."""
+        first = node.items[0] if node.items else None
+        if not (isinstance(first, Alt) and first.optional and len(node.items) > 1):
+            return self.expand(node, cap, seed)
+        core = self.expand(Seq(node.items[1:]), max(cap, CORE_CAP), seed + "|core")
+        return _unique(iter([*core, *self.expand(node, cap, seed)]))
 
     def expand(self, node: Seq, cap: int, seed: str) -> list[str]:
         """At most ``cap`` distinct expansions of ``node``: all of them when there are
@@ -455,7 +468,7 @@ def build(source: Path = SOURCE) -> dict[str, Any]:
                 raise GrammarError(f"{intent.where}: {name}.{slot_name} has undefined type {slot_type}")
         samples: list[str] = []
         for where, text in intent.lines:
-            for sample in expander.expand(parse_expression(text, where), intent.cap, f"{name}|{text}"):
+            for sample in expander.expand_line(parse_expression(text, where), intent.cap, f"{name}|{text}"):
                 if not sample:
                     continue
                 check_sample(sample, intent, invocation, where)
