@@ -71,11 +71,11 @@ MAX_SLOT_VALUES = 50_000
 #: Ours: a sample is something a person says in one breath.
 MAX_SAMPLE_CHARACTERS = 200
 #: Ours: keep the model quick to build in the console, and reviewable.
-TARGET_MAX_SAMPLES = 25_000
+TARGET_MAX_SAMPLES = 28_000
 #: Ours: how many samples one grammar line may produce (an intent may say otherwise)...
 LINE_CAP = 20
 #: ... and how many of its core forms, without the optional lead-in it starts with.
-CORE_CAP = 32
+CORE_CAP = 28
 
 #: Alexa: samples hold letters, spaces, apostrophes (possessives and contractions),
 #: periods (after spelled-out letters, "n. h. s."), word-internal hyphens and {slot}

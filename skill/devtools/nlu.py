@@ -114,7 +114,7 @@ class Resolver:
         for part in parts:
             if part.startswith("{") and part.endswith("}"):
                 slot_names.append(part[1:-1])
-                pattern.append(rf"(?P<{part[1:-1]}>.+?)")
+                pattern.append(rf"(?<!\S)(?P<{part[1:-1]}>.+?)(?!\S)")  # whole words only
             elif part.strip():
                 words = normalise(part)
                 literal += len(words)
