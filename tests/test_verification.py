@@ -275,7 +275,10 @@ def test_cached_certificate_is_dropped_when_it_expires(rig: Rig) -> None:
     assert rig.amazon.fetched == [CERT_URL, CERT_URL]
 
 
-def test_cache_drops_the_least_recently_used(authority: tuple[Authority, Authority, Signer]) -> None:
+def _three_chains_cache_of_two(
+    authority: tuple[Authority, Authority, Signer],
+) -> tuple[FakeAmazon, list[str], CertificateChains]:
+    """Three signing certificates Amazon serves, and a cache with room for two."""
     root, intermediate, signer = authority
     amazon = FakeAmazon()
     urls = [f"https://s3.amazonaws.com/echo.api/cert-{n}.pem" for n in range(3)]
@@ -283,6 +286,11 @@ def test_cache_drops_the_least_recently_used(authority: tuple[Authority, Authori
         amazon.chains[url] = signer.chain_pem(intermediate)
     assert root.certificate is not None
     chains = CertificateChains(trust_store=Store([root.certificate]), fetch=amazon.fetch, max_entries=2)
+    return amazon, urls, chains
+
+
+def test_cache_drops_the_least_recently_used(authority: tuple[Authority, Authority, Signer]) -> None:
+    amazon, urls, chains = _three_chains_cache_of_two(authority)
     # cert-0 is used again before cert-2 arrives: cert-1 is then the least recently used
     # and goes; first-in-first-out would drop cert-0 and fetch it again.
     for url in [urls[0], urls[1], urls[0], urls[2], urls[0]]:
@@ -291,13 +299,7 @@ def test_cache_drops_the_least_recently_used(authority: tuple[Authority, Authori
 
 
 def test_cache_is_bounded(authority: tuple[Authority, Authority, Signer]) -> None:
-    root, intermediate, signer = authority
-    amazon = FakeAmazon()
-    urls = [f"https://s3.amazonaws.com/echo.api/cert-{n}.pem" for n in range(3)]
-    for url in urls:
-        amazon.chains[url] = signer.chain_pem(intermediate)
-    assert root.certificate is not None
-    chains = CertificateChains(trust_store=Store([root.certificate]), fetch=amazon.fetch, max_entries=2)
+    amazon, urls, chains = _three_chains_cache_of_two(authority)
     for url in [*urls, urls[2], urls[0]]:
         chains.signing_certificate(url)
     # cert-2 was still cached; cert-0 had been pushed out by cert-2 and came back.

@@ -86,12 +86,17 @@ def running_server(
             _wait_until_healthy(server, timeout)
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, grace=15)
+
+
+def stop(process: subprocess.Popen[str] | subprocess.Popen[bytes], grace: float) -> None:
+    """Ask a server started here to stop; kill it if it has not within ``grace`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_until_healthy(server: RunningServer, timeout: float) -> None:
@@ -149,9 +154,4 @@ def local_dynamodb(timeout: float = 60) -> Iterator[dict[str, str]]:
                     time.sleep(0.1)
             yield env
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, grace=10)
