@@ -12,7 +12,7 @@ from skill import dialogue, knowledge
 from skill.bank_holidays import BankHoliday, bank_holiday
 from skill.devtools.envelopes import slot_json
 from skill.opening_hours import day_hours, spoken_time, status
-from tests.conftest import Conversation
+from tests.conftest import Conversation, said
 
 BST = ZoneInfo("Europe/London")
 OFFER = dialogue.load().phrasings("offer_helpline")[0]
@@ -125,13 +125,7 @@ def test_a_holiday_lookup_can_be_injected() -> None:
 # --- Answering the question asked, through the real handler ------------------------------
 
 
-WORDS = dialogue.load()
 HOURS = HELPLINE.hours_text
-
-
-def said(key: str, **fields: str) -> str:
-    (text,) = WORDS.phrasings(key)
-    return text.format(**fields)
 
 
 def ask(now: datetime, when: str | None = None) -> str:

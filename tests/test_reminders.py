@@ -19,7 +19,7 @@ import pytest
 from skill import dialogue, knowledge, reminders
 from skill.devtools.envelopes import slot_json
 from skill.reminders import AlexaApiClient
-from tests.conftest import Conversation, Heard
+from tests.conftest import Conversation, Heard, said
 from tests.fake_reminders_api import REMINDERS_PATH, RemindersApi, running
 
 LONDON = ZoneInfo("Europe/London")
@@ -37,11 +37,6 @@ WEDNESDAY_AFTERNOON = datetime(2026, 3, 4, 14, 0, tzinfo=UTC)
 EASTER_MONDAY = datetime(2026, 4, 6, 10, 0, tzinfo=LONDON)
 #: The Saturday before the early May bank holiday (Monday 4 May 2026, all four nations).
 BEFORE_MAY_BANK_HOLIDAY = datetime(2026, 5, 2, 12, 0, tzinfo=UTC)
-
-
-def said(key: str, **fields: str) -> str:
-    (text,) = WORDS.phrasings(key)
-    return text.format(**fields)
 
 
 def when_day(day: str) -> str:

@@ -13,19 +13,13 @@ from importlib import resources
 
 import pytest
 
-from skill import builder, dialogue, knowledge
+from skill import builder, knowledge
 from skill.devtools.envelopes import slot_json
 from skill.knowledge import ContentError
-from tests.conftest import Conversation
+from tests.conftest import Conversation, said
 
-WORDS = dialogue.load()
 SAMARITANS_DIGITS = '<say-as interpret-as="digits">116</say-as> <say-as interpret-as="digits">123</say-as>'
 DIGITS_999 = '<say-as interpret-as="digits">999</say-as>'
-
-
-def said(key: str) -> str:
-    (text,) = WORDS.phrasings(key)
-    return text
 
 
 def symptom(spoken: str) -> dict:
