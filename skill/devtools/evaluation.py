@@ -135,7 +135,7 @@ def verbatim_lines(phrasings: Sequence[Phrasing], exact: Resolver) -> list[tuple
     found = []
     for phrasing in phrasings:
         for intent, sample, slots in exact.samples_matching(phrasing.utterance):
-            if not slots and sample in exact.samples(intent, model_only=True):
+            if not slots:
                 found.append((phrasing, intent, sample))
                 break
     return found

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -79,6 +80,8 @@ class _Sample:
     pattern: re.Pattern[str]
     slot_names: tuple[str, ...]
     literal_length: int
+    #: One of ``BUILT_IN_SAMPLES`` (Amazon's own training, approximated), not the model's.
+    built_in: bool = False
 
 
 class Resolver:
@@ -102,11 +105,12 @@ class Resolver:
             name = intent["name"]
             slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
             self.intent_slots[name] = slot_types
-            samples = list(intent.get("samples", [])) + list(BUILT_IN_SAMPLES.get(name, ()))
-            for sample in samples:
+            for sample in intent.get("samples", []):
                 self._samples.append(self._compile(name, sample))
+            for sample in BUILT_IN_SAMPLES.get(name, ()):
+                self._samples.append(self._compile(name, sample, built_in=True))
 
-    def _compile(self, intent: str, sample: str) -> _Sample:
+    def _compile(self, intent: str, sample: str, built_in: bool = False) -> _Sample:
         parts = re.split(r"(\{\w+\})", sample)
         pattern = []
         slot_names = []
@@ -120,7 +124,7 @@ class Resolver:
                 literal += len(words)
                 pattern.append(re.escape(words))
         regex = r"\s*".join(pattern) if pattern else r"$^"
-        return _Sample(intent, sample, re.compile(rf"^{regex}$"), tuple(slot_names), literal)
+        return _Sample(intent, sample, re.compile(rf"^{regex}$"), tuple(slot_names), literal, built_in)
 
     def spoken_forms(self, slot_type: str) -> dict[str, tuple[str, str]]:
         """Every normalised value and synonym of a custom slot type: (value id, canonical)."""
@@ -152,13 +156,7 @@ class Resolver:
 
     def _best_match(self, text: str, samples: list[_Sample]) -> Resolution | None:
         best: tuple[tuple[int, int], Resolution] | None = None
-        for sample in samples:
-            match = sample.pattern.match(text)
-            if not match:
-                continue
-            slots = {
-                name: self.slot_value(sample.intent, name, match.group(name)) for name in sample.slot_names
-            }
+        for sample, slots in self._matches(text, samples):
             # Prefer samples whose slot words the model knows, then the most specific.
             known = sum(1 for value in slots.values() if value.value_id is not None)
             unknown = len(slots) - known
@@ -170,24 +168,34 @@ class Resolver:
                 best = (score, Resolution(sample.intent, slots, empty))
         return best[1] if best else None
 
-    def samples_matching(self, utterance: str) -> list[tuple[str, str, dict[str, SlotValue]]]:
-        """Every sample (intent, sample, slots) whose words match the utterance's word for word."""
-        text = normalise(utterance)
-        found = []
-        for sample in self._samples:
+    def _matches(
+        self, text: str, samples: Iterable[_Sample]
+    ) -> Iterator[tuple[_Sample, dict[str, SlotValue]]]:
+        """Each sample that ``text`` (normalised) matches word for word, with its slots."""
+        for sample in samples:
             match = sample.pattern.match(text)
             if match:
-                slots = {
-                    name: self.slot_value(sample.intent, name, match.group(name))
-                    for name in sample.slot_names
-                }
-                found.append((sample.intent, sample.text, slots))
-        return found
+                yield (
+                    sample,
+                    {
+                        name: self.slot_value(sample.intent, name, match.group(name))
+                        for name in sample.slot_names
+                    },
+                )
 
-    def samples(self, intent: str, model_only: bool = False) -> list[str]:
-        """An intent's samples; with ``model_only``, without the built-in stand-ins."""
-        built_in = set(BUILT_IN_SAMPLES.get(intent, ())) if model_only else set()
-        return [s.text for s in self._samples if s.intent == intent and s.text not in built_in]
+    def samples_matching(
+        self, utterance: str, built_in: bool = False
+    ) -> list[tuple[str, str, dict[str, SlotValue]]]:
+        """Every sample (intent, sample, slots) of the model that matches the utterance word
+        for word; the built-in stand-ins too if asked."""
+        samples = (sample for sample in self._samples if built_in or not sample.built_in)
+        return [
+            (sample.intent, sample.text, slots)
+            for sample, slots in self._matches(normalise(utterance), samples)
+        ]
+
+    def samples(self, intent: str) -> list[str]:
+        return [sample.text for sample in self._samples if sample.intent == intent]
 
 
 def load_model(locale: str = "en-GB") -> dict[str, Any]:
