@@ -34,7 +34,9 @@ COMMANDS = frozenset({"SendEvent"})
 #: What a button sends back: ``["topic", <topic id>]``.
 TOPIC_EVENT = "topic"
 
+#: Where APL components hold other components, and commands other commands.
 _CHILDREN = ("item", "items", "firstItem", "lastItem")
+_SUB_COMMANDS = ("commands", "then", "otherwise", "catch", "finally")
 _HANDLERS = ("onPress", "onMount", "onScroll", "onFocus", "onBlur", "onDown", "onUp", "onMove", "onCancel")
 _PAYLOAD = re.compile(r"\bpayload((?:\.[A-Za-z_]\w*)+)")
 _STYLED = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -105,10 +107,10 @@ def datasources(screen: Screen) -> dict[str, Any]:
 
 
 def directive(screen: Screen) -> RenderDocumentDirective:
+    """The one way an answer becomes a screen: a RenderDocument directive."""
     # Imported here: only devices with a screen need it, and a cold start should not.
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
-    """The one way an answer becomes a screen: a RenderDocument directive."""
     return RenderDocumentDirective(
         token=TOKEN, document=copy.deepcopy(load().answer), datasources=datasources(screen)
     )
@@ -117,27 +119,17 @@ def directive(screen: Screen) -> RenderDocumentDirective:
 # --- Checking the documents ---------------------------------------------------------
 
 
-def _components(node: Any) -> Iterator[dict[str, Any]]:
-    """Every component (or layout use) in a tree of components."""
+def _walk(node: Any, children: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """Every object in a tree of them (components, or commands), reached through the
+    keys ``children`` names."""
     if isinstance(node, list):
         for child in node:
-            yield from _components(child)
+            yield from _walk(child, children)
     elif isinstance(node, dict):
         yield node
-        for key in _CHILDREN:
+        for key in children:
             if key in node:
-                yield from _components(node[key])
-
-
-def _commands(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, list):
-        for command in node:
-            yield from _commands(command)
-    elif isinstance(node, dict):
-        yield node
-        for key in ("commands", "then", "otherwise", "catch", "finally"):
-            if key in node:
-                yield from _commands(node[key])
+                yield from _walk(node[key], children)
 
 
 def _strings(node: Any) -> Iterator[str]:
@@ -179,12 +171,12 @@ def check_document(document: Any, data: Any, name: str = "document") -> list[str
         problems.append(f"{name}: mainTemplate must take one parameter, 'payload'")
     trees = [template, *layouts.values()]
     for tree in trees:
-        for component in _components([tree.get(key) for key in ("item", "items") if key in tree]):
+        for component in _walk([tree.get(key) for key in ("item", "items") if key in tree], _CHILDREN):
             kind = component.get("type")
             if kind not in COMPONENTS and kind not in layouts:
                 problems.append(f"{name}: component {kind!r} is not one of {sorted(COMPONENTS)}")
             for handler in _HANDLERS:
-                for command in _commands(component.get(handler)):
+                for command in _walk(component.get(handler), _SUB_COMMANDS):
                     if command.get("type") not in COMMANDS:
                         problems.append(f"{name}: command {command.get('type')!r} is not allowed")
     for text in _strings(document):
