@@ -184,6 +184,20 @@ def said(key: str, **fields: str) -> str:
     return text.format(**fields)
 
 
+#: The one-sentence note that the skill gives general information, and how speech
+#: at the slower rate begins: what a remembered preference changes next time.
+DISCLAIMER = WORDS.phrasings("disclaimer")[0]
+SLOW = '<speak><prosody rate="80%">'
+
+
+def first_visit(talk: Conversation) -> None:
+    """Open, hear an answer (and the disclaimer), ask for slower speech, leave."""
+    talk.open()
+    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
+    assert talk.intent("SpeakSlowerIntent").ssml.startswith(SLOW)
+    talk.send(talk.session.session_ended())
+
+
 def first_sentence(text: str) -> str:
     """Up to and including the first full stop or question mark."""
     for index, char in enumerate(text):

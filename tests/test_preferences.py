@@ -22,11 +22,9 @@ from skill.devtools.envelopes import Session
 from skill.preferences import ConfigurationError, Preferences, user_key
 from skill.preferences.bounded import BoundedAdapter
 from skill.preferences.sqlite import SqliteAdapter
-from tests.conftest import ROOT, Conversation
+from tests.conftest import DISCLAIMER, ROOT, SLOW, Conversation, first_visit
 
 WORDS = dialogue.load()
-DISCLAIMER = WORDS.phrasings("disclaimer")[0]
-SLOW = '<speak><prosody rate="80%">'
 
 
 def sqlite_store(path: Path, timeout: float = 1.0) -> BoundedAdapter:
@@ -92,14 +90,6 @@ class Slow(Spy):
     def delete_attributes(self, request_envelope: Any) -> None:
         time.sleep(self.delay)
         super().delete_attributes(request_envelope)
-
-
-def first_visit(talk: Conversation) -> None:
-    """Open, hear an answer (and the disclaimer), ask for slower speech, leave."""
-    talk.open()
-    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
-    assert talk.intent("SpeakSlowerIntent").ssml.startswith(SLOW)
-    talk.send(talk.session.session_ended())
 
 
 # --- What a record may hold ------------------------------------------------------

@@ -24,11 +24,9 @@ from cfnlint.decode import decode
 from skill import dialogue, preferences
 from skill.devtools.envelopes import Session
 from skill.preferences import EXPIRY_ATTRIBUTE, KEEP_DAYS
-from tests.conftest import ROOT, Conversation, LocalDynamoDB
+from tests.conftest import DISCLAIMER, ROOT, SLOW, Conversation, LocalDynamoDB, first_visit
 
 WORDS = dialogue.load()
-DISCLAIMER = WORDS.phrasings("disclaimer")[0]
-SLOW = '<speak><prosody rate="80%">'
 ZIP = ROOT / "build" / "lambda.zip"
 
 
@@ -72,13 +70,6 @@ def items(aws: LocalDynamoDB, name: str) -> list[dict[str, Any]]:
 
 def store(name: str, timeout: str = "1.0") -> Any:
     return preferences.configured({"PREFERENCES_TABLE": name, "PREFERENCES_TIMEOUT": timeout})
-
-
-def first_visit(talk: Conversation) -> None:
-    talk.open()
-    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
-    assert talk.intent("SpeakSlowerIntent").ssml.startswith(SLOW)
-    talk.send(talk.session.session_ended())
 
 
 def test_the_template_table_has_the_key_and_expiry_the_code_uses() -> None:
