@@ -43,8 +43,9 @@ from skill.reminders import AlexaApiClient
 
 def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]:
     return [
-        # Safety before anything else that might match: a crisis first of all, then
-        # urgent words in any slot of any intent, then emergencies.
+        # Safety before anything else that might match: an overdose already taken and a
+        # crisis first of all, then urgent words in any slot of any intent, then emergencies.
+        safety.OverdoseHandler(),
         safety.CrisisHandler(),
         safety.SlotSafetyNetHandler(known.safety),
         navigation.LaunchHandler(),

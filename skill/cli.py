@@ -169,7 +169,7 @@ def command_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     from skill.devtools import evaluation
     from skill.devtools.nlu import load_model
 
-    phrasings = evaluation.read_phrasings(Path(args.phrasings))
+    phrasings = evaluation.read_phrasings(Path(args.phrasings)) if args.phrasings else evaluation.read_all()
     if args.export_annotations:
         evaluation.write_annotation_set(Path(args.export_annotations), phrasings, load_model())
         print(f"wrote {len(phrasings)} annotations to {args.export_annotations}", file=out)
@@ -208,10 +208,12 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check the model, manifest and content against each other")
     check.add_argument("--map", action="store_true", help="print intent -> handler -> topic instead")
 
-    from skill.devtools.evaluation import PHRASINGS
+    from skill.devtools.evaluation import NEAR_MISSES, PHRASINGS
 
     evaluate = commands.add_parser("evaluate", help="how well the model understands the evaluation set")
-    evaluate.add_argument("--phrasings", default=str(PHRASINGS), help="the evaluation set (TSV)")
+    evaluate.add_argument(
+        "--phrasings", help=f"one evaluation set (TSV) instead of {PHRASINGS.name} and {NEAR_MISSES.name}"
+    )
     evaluate.add_argument("--exact", action="store_true", help="use the word-for-word matcher")
     evaluate.add_argument(
         "--export-annotations", metavar="PATH", help="write it as an Alexa NLU annotation set"

@@ -16,11 +16,11 @@ from skill.devtools.nlu import FALLBACK, load_model, resolver
 
 @pytest.fixture(scope="module")
 def outcomes() -> list[Outcome]:
-    return evaluation.evaluate(generalising_resolver(), evaluation.read_phrasings())
+    return evaluation.evaluate(generalising_resolver(), evaluation.read_all())
 
 
 def test_the_evaluation_set_is_large_varied_and_labelled_with_real_intents() -> None:
-    phrasings = evaluation.read_phrasings()
+    phrasings = evaluation.read_all()
     intents = {intent["name"] for intent in load_model()["interactionModel"]["languageModel"]["intents"]}
     assert len(phrasings) >= 500
     per_intent = {name: sum(p.intent == name for p in phrasings) for name in intents}
@@ -32,7 +32,7 @@ def test_the_evaluation_set_is_large_varied_and_labelled_with_real_intents() -> 
 
 def test_no_evaluation_line_is_a_sample_word_for_word() -> None:
     """The set measures generalisation: no line is one of the model's samples."""
-    found = evaluation.verbatim_lines(evaluation.read_phrasings(), resolver())
+    found = evaluation.verbatim_lines(evaluation.read_all(), resolver())
     assert not [(p.line, p.utterance, intent, sample) for p, intent, sample in found]
 
 
@@ -46,6 +46,20 @@ def test_every_emergency_and_crisis_line_reaches_the_safety_answer(outcomes: lis
     safety = [o for o in outcomes if o.phrasing.intent in evaluation.SAFETY_INTENTS]
     assert len(safety) >= 50
     assert [o.phrasing.utterance for o in safety if not o.right] == []
+
+
+def test_there_are_at_least_forty_near_misses_each_way_and_all_must_be_right(outcomes: list[Outcome]) -> None:
+    near = [o for o in outcomes if o.phrasing.strict]
+    towards_safety = [o for o in near if o.phrasing.intent in evaluation.SAFETY_INTENTS]
+    away_from_it = [o for o in near if o.phrasing.intent not in evaluation.SAFETY_INTENTS]
+    assert len(towards_safety) >= 40 and len(away_from_it) >= 40
+    assert [(o.phrasing.utterance, o.got_intent) for o in near if not o.right] == []
+
+
+def test_a_wrong_near_miss_fails_the_evaluation() -> None:
+    line = Phrasing(3, "i feel numb inside", "SupportIntent", "", strict=True)
+    assert evaluation.failures([Outcome(line, "SupportIntent", "", 0.9)]) == []
+    assert "near miss" in evaluation.failures([Outcome(line, "EmergencyIntent", "", 0.9)])[-1]
 
 
 def test_the_floors_fail_a_poor_result() -> None:
@@ -83,7 +97,7 @@ def test_the_set_exports_as_an_nlu_annotation_set(tmp_path: Path) -> None:
     import json
 
     data = json.loads(target.read_text(encoding="utf-8"))["data"]
-    assert len(data) == len(evaluation.read_phrasings())
+    assert len(data) == len(evaluation.read_all())
     with_slot = next(item for item in data if "slots" in item["expected"][0]["intent"])
     slot = next(iter(with_slot["expected"][0]["intent"]["slots"].values()))
     assert slot["slotValue"]["type"] == "Simple" and slot["slotValue"]["value"]

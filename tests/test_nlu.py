@@ -34,7 +34,7 @@ EXAMPLES = [
     ("my mum's cancer has spread to her bones", "SpreadIntent", "Spread to the bones"),
     ("what can treatment do for me", "TreatmentGoalsIntent", "What treatment can do"),
     ("what are the side effects of chemo", "SideEffectsIntent", "Side effects"),
-    ("I've got fluid on my lungs", "SymptomIntent", "Feeling breathless"),
+    ("I've got fluid on my lungs", "SymptomIntent", "Fluid on the lungs"),
     ("my wife is struggling with feeling sick", "SymptomIntent", "Feeling sick"),
     ("it has spread to my brain", "SpreadIntent", "Spread to the brain"),
     ("it has come back in my operation scar", "SpreadIntent", "The skin or the operation scar"),

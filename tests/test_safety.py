@@ -49,10 +49,13 @@ def test_crisis_about_someone_else_gets_the_same_calm_answer(talk: Conversation)
     assert not heard.ends_session
 
 
-def test_crisis_is_checked_before_every_other_handler() -> None:
+def test_overdose_and_crisis_are_checked_before_every_other_handler() -> None:
     handlers = builder.request_handlers(knowledge.load())
-    assert type(handlers[0]).__name__ == "CrisisHandler"
-    assert type(handlers[1]).__name__ == "SlotSafetyNetHandler"
+    assert [type(handler).__name__ for handler in handlers[:3]] == [
+        "OverdoseHandler",
+        "CrisisHandler",
+        "SlotSafetyNetHandler",
+    ]
 
 
 def test_say_that_again_after_a_crisis_repeats_the_numbers(talk: Conversation) -> None:
@@ -72,6 +75,58 @@ def test_nothing_but_the_intent_name_is_logged_or_kept(caplog: pytest.LogCapture
     for private in ("sentinel", "zebra", "kill myself"):
         assert private not in caplog.text
         assert private not in repr(talk.session.attributes)
+
+
+# --- An overdose already taken ------------------------------------------------------------
+
+
+def test_overdose_answer_is_999_first_then_samaritans_and_keeps_the_session_open(talk: Conversation) -> None:
+    heard = talk.intent("OverdoseIntent")  # "my husband has taken all of his morphine"
+    assert heard.speech == said("overdose")
+    assert heard.speech.startswith("Call 999 now.")
+    assert heard.speech.index("999") < heard.speech.index("Samaritans")
+    assert DIGITS_999 in heard.ssml and SAMARITANS_DIGITS in heard.ssml
+    assert "Would you like" not in heard.speech
+    assert not heard.ends_session
+    assert heard.reprompt == said("overdose_reprompt")
+    assert heard.reprompt.index("999") < heard.reprompt.index("116 123")
+    assert heard.card["title"] == said("overdose_card_title") and "999" in heard.card["text"]
+
+
+@pytest.mark.parametrize(
+    "spoken",
+    ["she's taken all her morphine", "I swallowed a whole packet of paracetamol", "he took too many tablets"],
+)
+def test_an_overdose_taken_in_a_slot_gets_999_before_samaritans(talk: Conversation, spoken: str) -> None:
+    heard = talk.intent("SymptomIntent", symptom(spoken))
+    assert heard.speech == said("overdose")
+    assert not heard.ends_session
+
+
+@pytest.mark.parametrize(
+    "spoken",
+    ["I've been stockpiling my tablets", "saving up my tablets", "I could take the lot", "hoarding her pills"],
+)
+def test_saving_up_medicines_in_a_slot_gets_the_crisis_answer(talk: Conversation, spoken: str) -> None:
+    heard = talk.intent("SymptomIntent", symptom(spoken))
+    assert heard.speech == said("crisis")
+    assert not heard.ends_session
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        ("my dad has swallowed all of his oxycodone", "overdose"),
+        ("i think she's had too much oramorph", "overdose"),
+        ("i have been saving up my sleeping pills for when it gets too much", "crisis"),
+        ("my sister has been hiding her painkillers", "crisis"),
+        ("i've made a plan to end my life", "crisis"),
+    ],
+)
+def test_typed_overdoses_and_stockpiling_reach_their_answer(utterance: str, answer: str) -> None:
+    heard = Conversation().say(utterance)
+    assert heard.speech == said(answer)
+    assert not heard.ends_session
 
 
 # --- Emergencies --------------------------------------------------------------------------
@@ -153,6 +208,8 @@ def test_breathlessness_answer_says_999_if_struggling_to_breathe_now() -> None:
     ("text", "urgency"),
     [
         ("I'm SUICIDAL", "crisis"),
+        ("she's taken an overdose", "overdose"),  # an overdose taken before the crisis
+        ("thinking about an overdose", "crisis"),
         ("I don\u2019t want to live", "crisis"),
         ("chest pain and I want to die", "crisis"),  # crisis first
         ("can't breathe", "emergency"),

@@ -1,13 +1,16 @@
-"""Safety first: a crisis gets Samaritans and 999, an emergency 999 and NHS 111, before
-anything else, and the conversation stays open.
+"""Safety first: an overdose already taken gets 999 and then Samaritans, a crisis
+Samaritans and 999, an emergency 999 and NHS 111, before anything else, and the
+conversation stays open.
 
-Two ways in: the crisis and emergency intents, and a safety net for any intent whose
+Two ways in: the overdose, crisis and emergency intents, and a safety net for any intent whose
 slot holds urgent words ("chest pain" heard as a symptom the model does not know). The
 words are compared with the safety phrases in the knowledge and then forgotten: never
 stored, never logged; the logs carry the intent name only.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -16,7 +19,7 @@ from ask_sdk_model import Response
 from skill.conversation.base import IntentHandler
 from skill.conversation.slots import spoken_words
 from skill.conversation.turn import Turn, turn_of
-from skill.knowledge import SafetyWords, Urgency
+from skill.knowledge import URGENCIES, SafetyWords, Urgency
 from skill.speech import Speech
 
 
@@ -33,6 +36,15 @@ def crisis_answer(turn: Turn) -> Response:
     return turn.respond(speech, reprompt=reprompt, card=card, pending=None)
 
 
+def overdose_answer(turn: Turn) -> Response:
+    """An overdose already taken is a medical emergency: 999 first, then Samaritans. No
+    offer of anything else; a reprompt with both numbers keeps the session open."""
+    speech = Speech().say(turn.say("overdose"))
+    reprompt = Speech().say(turn.say("overdose_reprompt"))
+    card = turn.card(turn.say("overdose_card_title"), turn.say("overdose_card"))
+    return turn.respond(speech, reprompt=reprompt, card=card, pending=None)
+
+
 def emergency_answer(turn: Turn) -> Response:
     """999 first, then NHS 111 or the hospital team; then, unless the user has heard the
     number or declined it, the nurse helpline offer. The session stays open."""
@@ -43,6 +55,15 @@ def emergency_answer(turn: Turn) -> Response:
     speech.say(turn.say("emergency_follow_up"))
     reprompt = Speech().say(turn.say("offer_helpline_reprompt"))
     return turn.respond(speech, reprompt=reprompt, card=card, pending="helpline")
+
+
+class OverdoseHandler(IntentHandler):
+    """ "My husband has taken all of his morphine": checked before the crisis."""
+
+    intents = ("OverdoseIntent",)
+
+    def answer(self, turn: Turn) -> Response:
+        return overdose_answer(turn)
 
 
 class CrisisHandler(IntentHandler):
@@ -72,15 +93,18 @@ class SlotSafetyNetHandler(AbstractRequestHandler):
 
     def urgency(self, handler_input: HandlerInput) -> Urgency | None:
         found = {self._safety.urgency(text) for text in spoken_words(handler_input)}
-        if "crisis" in found:
-            return "crisis"
-        return "emergency" if "emergency" in found else None
+        return next((kind for kind in URGENCIES if kind in found), None)
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return self.urgency(handler_input) is not None
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
-        if self.urgency(handler_input) == "crisis":
-            return crisis_answer(turn)
-        return emergency_answer(turn)
+        return ANSWERS[self.urgency(handler_input) or "emergency"](turn_of(handler_input))
+
+
+#: The answer for each kind of urgency the safety net finds.
+ANSWERS: dict[Urgency, Callable[[Turn], Response]] = {
+    "overdose": overdose_answer,
+    "crisis": crisis_answer,
+    "emergency": emergency_answer,
+}

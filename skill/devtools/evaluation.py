@@ -18,12 +18,15 @@ from typing import Any, TextIO
 from skill.devtools.nlu import FALLBACK, Resolution, Resolver, UtteranceResolver, normalise
 
 PHRASINGS = Path(__file__).resolve().parents[2] / "tests" / "phrasings" / "en-GB.tsv"
+#: Near misses in both directions (an overdose taken or a crisis said unusually; emergency
+#: words in an everyday sense, tiredness of treatment): every line must be right.
+NEAR_MISSES = PHRASINGS.with_name("safety-near-misses.tsv")
 
 #: At least this share of lines must get the right intent and slot.
 OVERALL_FLOOR = 0.95
 #: Every line expecting one of these must be right: a miss here leaves someone in danger
 #: without the right number.
-SAFETY_INTENTS = frozenset({"EmergencyIntent", "CrisisIntent"})
+SAFETY_INTENTS = frozenset({"EmergencyIntent", "CrisisIntent", "OverdoseIntent"})
 #: Every out-of-domain line must reach the fallback, never an answer about cancer.
 #: (The slot column ``?`` means: a value is heard that the slot type does not list.)
 UNLISTED = "?"
@@ -35,6 +38,12 @@ class Phrasing:
     utterance: str
     intent: str
     slot: str
+    #: Every line of a strict set must be right (the safety near misses).
+    strict: bool = False
+
+    @property
+    def where(self) -> str:
+        return f"near-misses line {self.line}" if self.strict else f"line {self.line}"
 
 
 @dataclass(frozen=True)
@@ -49,8 +58,13 @@ class Outcome:
         return self.got_intent == self.phrasing.intent and self.got_slot == self.phrasing.slot
 
 
-def read_phrasings(path: Path = PHRASINGS) -> list[Phrasing]:
-    """The evaluation set: ``utterance<TAB>intent<TAB>slot`` after a header line."""
+def read_all() -> list[Phrasing]:
+    """The whole evaluation set: the everyday phrasings and the safety near misses."""
+    return [*read_phrasings(PHRASINGS), *read_phrasings(NEAR_MISSES, strict=True)]
+
+
+def read_phrasings(path: Path = PHRASINGS, *, strict: bool = False) -> list[Phrasing]:
+    """An evaluation set: ``utterance<TAB>intent<TAB>slot`` after a header line."""
     phrasings: list[Phrasing] = []
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not raw.strip() or raw.startswith("#") or raw.startswith("utterance\t"):
@@ -58,7 +72,9 @@ def read_phrasings(path: Path = PHRASINGS) -> list[Phrasing]:
         columns = raw.split("\t")
         if len(columns) != 3 or not columns[0].strip() or not columns[1].strip():
             raise ValueError(f"{path.name}:{number}: expected utterance, intent and slot, tab-separated")
-        phrasings.append(Phrasing(number, columns[0].strip(), columns[1].strip(), columns[2].strip()))
+        phrasings.append(
+            Phrasing(number, columns[0].strip(), columns[1].strip(), columns[2].strip(), strict=strict)
+        )
     return phrasings
 
 
@@ -88,11 +104,11 @@ def failures(outcomes: Sequence[Outcome]) -> list[str]:
     for outcome in outcomes:
         expected = outcome.phrasing.intent
         if not outcome.right and expected in SAFETY_INTENTS:
-            problems.append(f"a {expected} line missed (line {outcome.phrasing.line})")
+            problems.append(f"a {expected} line missed ({outcome.phrasing.where})")
+        elif not outcome.right and outcome.phrasing.strict:
+            problems.append(f"a near miss went wrong: {expected} expected ({outcome.phrasing.where})")
         if expected == FALLBACK and outcome.got_intent != FALLBACK:
-            problems.append(
-                f"an out-of-domain line reached {outcome.got_intent} (line {outcome.phrasing.line})"
-            )
+            problems.append(f"an out-of-domain line reached {outcome.got_intent} ({outcome.phrasing.where})")
     return problems
 
 
@@ -124,7 +140,7 @@ def report(outcomes: Sequence[Outcome], out: TextIO) -> None:
             phrasing = outcome.phrasing
             expected = f"{phrasing.intent}[{phrasing.slot}]" if phrasing.slot else phrasing.intent
             got = f"{outcome.got_intent}[{outcome.got_slot}]" if outcome.got_slot else outcome.got_intent
-            print(f"  line {phrasing.line}: {phrasing.utterance!r}", file=out)
+            print(f"  {phrasing.where}: {phrasing.utterance!r}", file=out)
             print(f"      expected {expected}, got {got} ({outcome.confidence:.2f})", file=out)
 
 

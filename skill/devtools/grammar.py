@@ -39,6 +39,7 @@ in two intents, or the model exceeds Alexa's limits (below).
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import random
 import re
@@ -76,6 +77,10 @@ TARGET_MAX_SAMPLES = 28_000
 LINE_CAP = 20
 #: ... and how many of its core forms, without the optional lead-in it starts with.
 CORE_CAP = 28
+#: Of the forms with a lead-in, keep those that add at least this many word n-grams
+#: (of up to ``NGRAM`` words) that no sample of the intent kept so far has.
+NGRAM = 3
+MIN_GAIN = 4
 
 #: Alexa: samples hold letters, spaces, apostrophes (possessives and contractions),
 #: periods (after spelled-out letters, "n. h. s."), word-internal hyphens and {slot}
@@ -256,16 +261,18 @@ class Expander:
             return self.pick(node.options[index], choose)
         return " ".join(self.pick(item, choose) for item in node.items)
 
-    def expand_line(self, node: Seq, cap: int, seed: str) -> list[str]:
-        """A grammar line's samples. A line that starts with an optional lead-in
-        (``[<LEAD>] what helps {symptom}``) keeps its core, the line without the lead-in,
-        in full up to ``CORE_CAP``: the short, direct forms are what people say most
-        and what Alexa matches most surely; the lead-ins are then sampled up to ``cap``."""
+    def expand_line(self, node: Seq, cap: int, seed: str) -> tuple[list[str], list[str]]:
+        """A grammar line's samples, as (core forms, candidates). A line that starts with
+        an optional lead-in (``[<LEAD>] what helps {symptom}``) has its core, the line
+        without the lead-in, written out in full up to ``CORE_CAP``: the short, direct
+        forms are what people say most and what Alexa matches most surely. The forms with
+        a lead-in (up to ``cap``) are candidates, of which ``select`` keeps those that add
+        something new. A line without a lead-in is all core."""
         first = node.items[0] if node.items else None
         if not (isinstance(first, Alt) and first.optional and len(node.items) > 1):
-            return self.expand(node, cap, seed)
+            return self.expand(node, cap, seed), []
         core = self.expand(Seq(node.items[1:]), max(cap, CORE_CAP), seed + "|core")
-        return _unique(iter([*core, *self.expand(node, cap, seed)]))
+        return core, self.expand(node, cap, seed)
 
     def expand(self, node: Seq, cap: int, seed: str) -> list[str]:
         """At most ``cap`` distinct expansions of ``node``: all of them when there are
@@ -300,6 +307,39 @@ def tidy(text: str) -> str:
 
 def _unique(texts: Iterator[str]) -> list[str]:
     return list(dict.fromkeys(texts))
+
+
+def _ngrams(sample: str) -> set[tuple[str, ...]]:
+    """The word n-grams (one to ``NGRAM``) of a sample, with its start and end marked."""
+    words = ["<s>", *sample.lower().split(), "</s>"]
+    return {tuple(words[i : i + n]) for n in range(1, NGRAM + 1) for i in range(len(words) - n + 1)}
+
+
+def select(kept: Sequence[str], candidates: Sequence[str]) -> list[str]:
+    """``kept``, then the candidates that add the most word n-grams that no sample
+    kept so far has, greedily, while one adds at least ``MIN_GAIN``: coverage of how
+    people lead into a question, not the full product of lead-ins and cores."""
+    seen: set[tuple[str, ...]] = set()
+    for sample in kept:
+        seen |= _ngrams(sample)
+    chosen = list(kept)
+    pool = {sample: _ngrams(sample) for sample in candidates if sample not in set(kept)}
+    # Lazy greedy: a candidate's gain only falls as more is seen, so a stale score on
+    # top of the heap is re-scored before it is taken. Ties go to the earlier candidate.
+    order = {sample: index for index, sample in enumerate(pool)}
+    heap = [(-len(grams), order[sample], sample) for sample, grams in pool.items()]
+    heapq.heapify(heap)
+    while heap:
+        stale, index, sample = heapq.heappop(heap)
+        gain = len(pool[sample] - seen)
+        if gain < MIN_GAIN:
+            continue
+        if heap and -gain > heap[0][0]:
+            heapq.heappush(heap, (-gain, index, sample))
+            continue
+        chosen.append(sample)
+        seen |= pool[sample]
+    return chosen
 
 
 # --- Files ------------------------------------------------------------------------
@@ -466,9 +506,11 @@ def build(source: Path = SOURCE) -> dict[str, Any]:
         for slot_name, slot_type in intent.slots.items():
             if slot_type not in type_names and not slot_type.startswith("AMAZON."):
                 raise GrammarError(f"{intent.where}: {name}.{slot_name} has undefined type {slot_type}")
-        samples: list[str] = []
+        cores: list[str] = []
+        candidates: list[str] = []
         for where, text in intent.lines:
-            for sample in expander.expand_line(parse_expression(text, where), intent.cap, f"{name}|{text}"):
+            core, more = expander.expand_line(parse_expression(text, where), intent.cap, f"{name}|{text}")
+            for sample in (*core, *more):
                 if not sample:
                     continue
                 check_sample(sample, intent, invocation, where)
@@ -480,7 +522,8 @@ def build(source: Path = SOURCE) -> dict[str, Any]:
                     )
                 if key not in owner:
                     owner[key] = (name, where)
-                    samples.append(sample)
+                    (cores if sample in core else candidates).append(sample)
+        samples = select(cores, candidates)
         used = {ref for sample in samples for ref in SLOT_REFERENCE.findall(sample)}
         for slot_name in intent.slots:
             if slot_name not in used:

@@ -80,7 +80,10 @@ class Source(NamedTuple):
     card_line: str
 
 
-Urgency = Literal["crisis", "emergency"]
+#: What the safety net can find, in the order it is checked: an overdose already taken
+#: (999 first), thoughts of suicide or self-harm (Samaritans first), an emergency (999).
+Urgency = Literal["overdose", "crisis", "emergency"]
+URGENCIES: tuple[Urgency, ...] = ("overdose", "crisis", "emergency")
 
 
 def normalised_words(text: str) -> tuple[str, ...]:
@@ -98,29 +101,39 @@ def _holds(heard: tuple[str, ...], phrases: frozenset[tuple[str, ...]], lengths:
 
 
 class SafetyWords:
-    """Phrases that, heard anywhere in a request, call for the crisis or emergency answer."""
+    """Phrases that, heard anywhere in a request, call for the overdose, crisis or
+    emergency answer: each kind a tuple of phrases, each phrase a tuple of words."""
 
-    __slots__ = ("_crisis", "_crisis_lengths", "_emergency", "_emergency_lengths", "crisis", "emergency")
+    __slots__ = ("_sets", "overdose", "crisis", "emergency")
 
-    def __init__(self, crisis: tuple[tuple[str, ...], ...], emergency: tuple[tuple[str, ...], ...]) -> None:
+    def __init__(
+        self,
+        crisis: tuple[tuple[str, ...], ...],
+        emergency: tuple[tuple[str, ...], ...],
+        overdose: tuple[tuple[str, ...], ...] = (),
+    ) -> None:
+        self.overdose = overdose
         self.crisis = crisis
         self.emergency = emergency
         # Checked on every slot of every request: as sets, one lookup per run of words.
-        self._crisis = frozenset(crisis)
-        self._crisis_lengths = tuple(sorted({len(phrase) for phrase in crisis}))
-        self._emergency = frozenset(emergency)
-        self._emergency_lengths = tuple(sorted({len(phrase) for phrase in emergency}))
+        self._sets = tuple(
+            (kind, frozenset(phrases), tuple(sorted({len(phrase) for phrase in phrases})))
+            for kind, phrases in (("overdose", overdose), ("crisis", crisis), ("emergency", emergency))
+        )
 
     def __repr__(self) -> str:
-        return f"SafetyWords(crisis={self.crisis!r}, emergency={self.emergency!r})"
+        return f"SafetyWords(overdose={self.overdose!r}, crisis={self.crisis!r}, emergency={self.emergency!r})"
+
+    def phrases(self, kind: Urgency) -> tuple[tuple[str, ...], ...]:
+        return {"overdose": self.overdose, "crisis": self.crisis, "emergency": self.emergency}[kind]
 
     def urgency(self, text: str) -> Urgency | None:
-        """ "crisis", "emergency" or None for some words heard; crisis is checked first."""
+        """ "overdose", "crisis", "emergency" or None for some words heard, checked in
+        that order: an overdose already taken is 999 before Samaritans."""
         heard = normalised_words(text)
-        if _holds(heard, self._crisis, self._crisis_lengths):
-            return "crisis"
-        if _holds(heard, self._emergency, self._emergency_lengths):
-            return "emergency"
+        for kind, phrases, lengths in self._sets:
+            if _holds(heard, phrases, lengths):
+                return kind  # type: ignore[return-value]
         return None
 
 
@@ -175,7 +188,7 @@ def _safety(table: Any) -> SafetyWords:
         raise ContentError("no [safety] table in the content file")
     lists: dict[str, tuple[tuple[str, ...], ...]] = {}
     seen: dict[tuple[str, ...], str] = {}
-    for kind in ("crisis", "emergency"):
+    for kind in URGENCIES:
         phrases = _strings(table, kind, "safety")
         if not phrases:
             raise ContentError(f"safety: '{kind}' must list at least one phrase")
@@ -189,10 +202,10 @@ def _safety(table: Any) -> SafetyWords:
             seen[normal] = kind
             words_of.append(normal)
         lists[kind] = tuple(words_of)
-    unknown = set(table) - {"crisis", "emergency"}
+    unknown = set(table) - set(URGENCIES)
     if unknown:
         raise ContentError(f"safety: unknown keys {sorted(unknown)}")
-    return SafetyWords(crisis=lists["crisis"], emergency=lists["emergency"])
+    return SafetyWords(crisis=lists["crisis"], emergency=lists["emergency"], overdose=lists["overdose"])
 
 
 def _clock(text: str, where: str) -> time:
