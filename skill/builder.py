@@ -50,15 +50,19 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         safety.SlotSafetyNetHandler(known.safety),
         navigation.LaunchHandler(),
         safety.EmergencyHandler(),
+        # Before the topic handler, which would answer side effects in general.
+        topics.SideEffectsHandler(),
         topics.TopicHandler(known),
         topics.RoutedTopicHandler(known),
         topics.BeyondPageHandler(),
         topics.TellMeMoreHandler(),
+        topics.OtherOptionsHandler(),
         # A touch on a screen answers as if its topic had been asked.
         screens.TouchHandler(),
         screens.ScreenErrorHandler(),
         helpline.HelplineHandler(),
         helpline.HelplineHoursHandler(),
+        helpline.HelplineCostHandler(),
         helpline.YesHandler(),
         helpline.NoHandler(),
         # Alexa's answer to the voice permission request for reminders.

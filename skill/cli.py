@@ -154,6 +154,7 @@ def command_check(args: argparse.Namespace, out: TextIO) -> int:
         print(f"check failed: {len(problems)} problem(s)", file=out)
         return 1
     print("check passed: model, manifest, content, dialogue and every response", file=out)
+    print(check.model_size_line(), file=out)
     # Not problems: a development skill deploys and works without them.
     to_do = check.owner_to_do()
     if to_do:
@@ -174,9 +175,17 @@ def command_evaluate(args: argparse.Namespace, out: TextIO) -> int:
         evaluation.write_annotation_set(Path(args.export_annotations), phrasings, load_model())
         print(f"wrote {len(phrasings)} annotations to {args.export_annotations}", file=out)
         return 0
-    outcomes = evaluation.evaluate(_resolver(args.exact), phrasings)
+    resolver = _resolver(args.exact)
+    outcomes = evaluation.evaluate(resolver, phrasings)
     evaluation.report(outcomes, out)
     problems = evaluation.failures(outcomes)
+    if not args.phrasings:  # the whole evaluation: whole conversations too
+        from skill.devtools import conversations
+
+        played = conversations.evaluate(resolver, conversations.read_sessions())
+        print("", file=out)
+        conversations.report(played, out)
+        problems += conversations.failures(played)
     for problem in problems:
         print(f"evaluate failed: {problem}", file=out)
     return 1 if problems else 0

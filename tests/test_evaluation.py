@@ -48,7 +48,9 @@ def test_every_emergency_and_crisis_line_reaches_the_safety_answer(outcomes: lis
     assert [o.phrasing.utterance for o in safety if not o.right] == []
 
 
-def test_there_are_at_least_forty_near_misses_each_way_and_all_must_be_right(outcomes: list[Outcome]) -> None:
+def test_there_are_at_least_forty_near_misses_each_way_and_all_must_be_right(
+    outcomes: list[Outcome],
+) -> None:
     near = [o for o in outcomes if o.phrasing.strict]
     towards_safety = [o for o in near if o.phrasing.intent in evaluation.SAFETY_INTENTS]
     away_from_it = [o for o in near if o.phrasing.intent not in evaluation.SAFETY_INTENTS]
@@ -57,7 +59,7 @@ def test_there_are_at_least_forty_near_misses_each_way_and_all_must_be_right(out
 
 
 def test_a_wrong_near_miss_fails_the_evaluation() -> None:
-    line = Phrasing(3, "i feel numb inside", "SupportIntent", "", strict=True)
+    line = Phrasing(3, "i feel numb inside", "SupportIntent", "", strict=True, tag="near-misses")
     assert evaluation.failures([Outcome(line, "SupportIntent", "", 0.9)]) == []
     assert "near miss" in evaluation.failures([Outcome(line, "EmergencyIntent", "", 0.9)])[-1]
 
@@ -102,3 +104,41 @@ def test_the_set_exports_as_an_nlu_annotation_set(tmp_path: Path) -> None:
     slot = next(iter(with_slot["expected"][0]["intent"]["slots"].values()))
     assert slot["slotValue"]["type"] == "Simple" and slot["slotValue"]["value"]
     assert all(set(item) == {"inputs", "expected"} and item["inputs"]["utterance"] for item in data)
+
+
+# --- Whole conversations (tests/conversations/) -----------------------------------------
+
+
+def test_the_conversation_set_has_sixty_sessions_of_two_to_five_turns_with_safety_midway() -> None:
+    from skill.devtools import conversations
+
+    sessions = conversations.read_sessions()
+    assert len(sessions) >= 60
+    assert all(2 <= len(session.turns) <= 5 for session in sessions)
+    assert len({session.id for session in sessions}) == len(sessions)
+    in_the_middle = [s for s in sessions if any(turn.safety for turn in s.turns[1:])]
+    assert len(in_the_middle) >= 10
+
+
+def test_whole_conversations_meet_the_floor_with_every_safety_turn_right() -> None:
+    """`python -m skill evaluate` prints every miss, turn by turn."""
+    from skill.devtools import conversations
+
+    played = conversations.evaluate(generalising_resolver(), conversations.read_sessions())
+    assert conversations.failures(played) == []
+    safety = [turn for outcome in played for turn in outcome.turns if turn.turn.safety]
+    assert safety and all(not turn.problems for turn in safety)
+
+
+def test_a_reply_is_judged_on_what_it_holds_what_it_must_not_say_its_order_and_the_session() -> None:
+    from skill.devtools.conversations import Turn, judge
+
+    overdose = Turn("she's taken all her tablets", ("999", "samaritans"), open=True, first="999", safety=True)
+    assert judge(overdose, "Call 999 now. Samaritans are there too.", ended=False) == []
+    assert judge(overdose, "Samaritans are there. Or call 999.", ended=False) == ["'999' should come first"]
+    assert judge(overdose, "Call 999 now. Samaritans are there too.", ended=True) == ["ended the session"]
+    assert judge(overdose, "Call nine nine nine.", ended=False) == ["missing '999'", "missing 'samaritans'"]
+    near_miss = Turn("i'm confused about the options", ("doctor|choice",), open=True, not_contains=("999",))
+    assert judge(near_miss, "Your doctor might offer you a choice.", ended=False) == []
+    wrong = ["missing 'doctor|choice'", "should not say '999'"]
+    assert judge(near_miss, "Call 999 now.", ended=False) == wrong

@@ -137,3 +137,81 @@ def test_the_real_model_is_within_alexas_limits() -> None:
         for sample in intent["samples"]:
             assert len(sample) <= grammar.MAX_SAMPLE_CHARACTERS
     assert json.loads(grammar.render(model)) == model
+
+
+# --- The canonical forms, the budget, and choosing samples -------------------------------
+
+
+def _filled(form: str, model: dict) -> str:
+    """A canonical form with each {slot} filled by its type's first value."""
+    language_model = model["interactionModel"]["languageModel"]
+    first_value = {t["name"]: t["values"][0]["name"]["value"] for t in language_model["types"]}
+    slot_type = {
+        slot["name"]: slot["type"] for intent in language_model["intents"] for slot in intent.get("slots", [])
+    }
+    return grammar.SLOT_REFERENCE.sub(lambda m: first_value[slot_type[m.group(1)]], form)
+
+
+def test_every_canonical_form_is_a_sample_and_resolves_to_its_intent_word_for_word() -> None:
+    from skill.devtools.nlu import load_model, resolver
+
+    model = load_model()
+    samples = {
+        intent["name"]: {sample.lower() for sample in intent.get("samples", [])}
+        for intent in model["interactionModel"]["languageModel"]["intents"]
+    }
+    canonical = grammar.read_canonical()
+    assert len(canonical) == len(samples)  # every intent has its plainest forms listed
+    assert {"forget me", "help", "what is chemotherapy", "what's the nurse number", "stop"} <= {
+        form.lower() for forms in canonical.values() for form in forms
+    }
+    for intent, forms in canonical.items():
+        for form in forms:
+            assert form.lower() in samples[intent], (intent, form)
+            assert resolver().resolve(_filled(form, model)).intent == intent, (intent, form)
+
+
+def test_a_canonical_form_is_kept_however_the_samples_are_chosen(tmp_path: Path) -> None:
+    (tmp_path / "canonical.toml").write_text('OneIntent = ["plain words"]\n', encoding="utf-8")
+    model = _build(tmp_path, "intent OneIntent\n    other words\n")
+    assert "plain words" in _samples(model, "OneIntent")
+
+
+def test_lead_in_forms_are_kept_only_when_they_add_new_word_sequences() -> None:
+    kept = grammar.select(
+        ["what helps pain", "um what helps pain"],
+        ["um what helps pain", "what helps", "could you tell me what helps pain"],
+    )
+    assert kept == ["what helps pain", "um what helps pain", "could you tell me what helps pain"]
+
+
+def test_the_model_fits_our_budget_with_room_to_grow() -> None:
+    size = len(grammar.render(grammar.build()).encode("utf-8"))
+    assert size <= grammar.MODEL_BUDGET_BYTES == 900_000
+    assert grammar.MODEL_BUDGET_BYTES <= 0.6 * grammar.MAX_MODEL_BYTES
+
+
+def test_a_model_over_the_budget_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(grammar, "MODEL_BUDGET_BYTES", 100)
+    with pytest.raises(GrammarError, match="over our budget"):
+        _build(tmp_path, "intent OneIntent\n    (a|b|c|d) thing\n")
+
+
+def test_no_junk_synonyms() -> None:
+    """A combination names two different treatments; imaging is not radiotherapy."""
+    model = grammar.build()
+    values = {
+        (slot_type["name"], value["id"]): [value["name"]["value"], *value["name"].get("synonyms", [])]
+        for slot_type in model["interactionModel"]["languageModel"]["types"]
+        for value in slot_type["values"]
+    }
+    words = ("chemo", "chemotherapy", "radiotherapy", "hormone", "targeted", "bisphosphonates")
+    for synonym in values[("TreatmentType", "combination")]:
+        for joiner in (" and ", " alongside ", " with "):
+            if joiner in synonym:
+                left, right = synonym.split(joiner, 1)
+                named = [w for w in words if w in left.split() or w in right.split()]
+                assert not any(w in left.split() and w in right.split() for w in words), synonym
+                assert len(named) != 1 or "treatment" in synonym, synonym
+    radiotherapy = set(values[("TreatmentType", "radiotherapy")])
+    assert not {"radiology", "radiography"} & radiotherapy

@@ -196,8 +196,8 @@ CAVEATS = [
     (
         "spread_brain",
         ("speech", "card"),
-        "will not be suitable for everyone",
-        ["not be suitable for everyone"],
+        "will not be suitable for everyone. The cancer needs to be small",
+        ["not be suitable for everyone", "small", "fit enough"],
     ),
     (
         "radiotherapy",
@@ -243,10 +243,12 @@ CAVEATS = [
         ["might make you feel better", "quality of life", "deciding about treatment can be difficult"],
     ),
     (
+        # The referral is in the page's section on deciding not to have treatment: it is
+        # never offered without that context.
         "support_at_home",
-        ("speech", "card"),
-        "You can also ask them to refer you to a local symptom control team",
-        ["ask your doctor or nurse to refer you to a local symptom control team"],
+        ("speech", "more", "card"),
+        "If you decide not to have treatment",
+        ["if you decide not to have", "symptom control team"],
     ),
     (
         "declining_treatment",
@@ -291,11 +293,15 @@ def all_text(topic: knowledge.Topic) -> list[str]:
     return [topic.speech, topic.more, topic.card]
 
 
-def test_no_answer_ties_the_lung_drain_to_breathlessness() -> None:
-    """The page lists the drain as a treatment that can control symptoms; it never says
-    it is for breathlessness, so no spoken answer about breathlessness names it."""
+def test_the_lung_drain_is_named_only_as_one_way_symptoms_are_controlled() -> None:
+    """The page lists the drain among the ways treatment can control symptoms; it never
+    says the drain is for breathlessness. The breathlessness answer names it as one way
+    symptoms are controlled, never as a treatment for breathlessness."""
     known = knowledge.load()
-    assert "tube" not in known.topics["breathlessness"].speech
+    speech = known.topics["breathlessness"].speech
+    assert speech.index("Treatment can help to control") < speech.index("a small tube to drain fluid")
+    for claim in ("for breathlessness", "helps breathing", "help with breathing", "ease breathlessness"):
+        assert claim not in speech
     assert "breathless" not in flat(known.topics["controlling_symptoms"].speech)
 
 

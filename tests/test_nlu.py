@@ -33,7 +33,7 @@ EXAMPLES = [
     ("I'm in terrible pain", "EmergencyIntent", "Urgent help"),
     ("my mum's cancer has spread to her bones", "SpreadIntent", "Spread to the bones"),
     ("what can treatment do for me", "TreatmentGoalsIntent", "What treatment can do"),
-    ("what are the side effects of chemo", "SideEffectsIntent", "Side effects"),
+    ("what are the side effects of chemo", "SideEffectsIntent", "Chemotherapy: side effects"),
     ("I've got fluid on my lungs", "SymptomIntent", "Fluid on the lungs"),
     ("my wife is struggling with feeling sick", "SymptomIntent", "Feeling sick"),
     ("it has spread to my brain", "SpreadIntent", "Spread to the brain"),
@@ -46,7 +46,7 @@ EXAMPLES = [
 CONTROLS = [
     ("speak slower", "SpeakSlowerIntent", "All right, I'll speak more slowly."),
     ("say that again", "AMAZON.RepeatIntent", "I haven't said anything to repeat yet."),
-    ("tell me more", "TellMeMoreIntent", "Tell me more about what?"),
+    ("tell me more", "TellMeMoreIntent", "Which treatment do you mean?"),
     ("start again", "AMAZON.StartOverIntent", "Let's start again."),
     ("speak normally", "SpeakNormallyIntent", "All right, I'll speak at my normal speed."),
     ("help", "AMAZON.HelpIntent", "I can tell you about secondary breast cancer"),

@@ -80,7 +80,9 @@ def test_nothing_but_the_intent_name_is_logged_or_kept(caplog: pytest.LogCapture
 # --- An overdose already taken ------------------------------------------------------------
 
 
-def test_overdose_answer_is_999_first_then_samaritans_and_keeps_the_session_open(talk: Conversation) -> None:
+def test_overdose_answer_is_999_first_then_samaritans_and_keeps_the_session_open(
+    talk: Conversation,
+) -> None:
     heard = talk.intent("OverdoseIntent")  # "my husband has taken all of his morphine"
     assert heard.speech == said("overdose")
     assert heard.speech.startswith("Call 999 now.")
@@ -105,7 +107,7 @@ def test_an_overdose_taken_in_a_slot_gets_999_before_samaritans(talk: Conversati
 
 @pytest.mark.parametrize(
     "spoken",
-    ["I've been stockpiling my tablets", "saving up my tablets", "I could take the lot", "hoarding her pills"],
+    ["I've been stockpiling my tablets", "saving up my tablets", "I could take the lot", "hoarding pills"],
 )
 def test_saving_up_medicines_in_a_slot_gets_the_crisis_answer(talk: Conversation, spoken: str) -> None:
     heard = talk.intent("SymptomIntent", symptom(spoken))
@@ -216,7 +218,15 @@ def test_breathlessness_answer_says_999_if_struggling_to_breathe_now() -> None:
         ("unconscious!", "emergency"),
         ("bone pain", None),
         ("fit enough for surgery", None),
-        ("numbers", None),  # whole words only: not "numb"
+        ("numbers", None),  # whole words only
+        ("my legs have gone numb", "emergency"),
+        ("she's suddenly confused", "emergency"),
+        ("he's running a temperature", "emergency"),
+        # Emergency words in their everyday or emotional sense: no false alarm.
+        ("I feel numb inside", None),
+        ("confused about the options", None),
+        ("a bit of a temperature check", None),
+        ("tired of treatment", None),
     ],
 )
 def test_safety_words_match_whole_normalised_words(text: str, urgency: str | None) -> None:

@@ -11,6 +11,7 @@ from skill.bank_holidays import BankHoliday
 from skill.conversation import reminders
 from skill.conversation.base import IntentHandler
 from skill.conversation.slots import resolved_value_id
+from skill.conversation.state import HELPLINE_THREAD
 from skill.conversation.turn import Turn
 from skill.speech import Speech
 
@@ -59,6 +60,7 @@ def read_helpline(turn: Turn, lead: Speech | None = None) -> Response:
     speech.say(status_line(turn, turn.line_status()))
     speech.say(turn.say("helpline_card_note"))
     turn.session.helpline_read = True
+    turn.session.thread = HELPLINE_THREAD
     if lead is not None:
         speech = lead.extend(speech)
     return turn.reply(
@@ -75,6 +77,23 @@ class HelplineHandler(IntentHandler):
         return read_helpline(turn)
 
 
+class HelplineCostHandler(IntentHandler):
+    """ "Is it free?": after the number or the hours, or with nothing asked before, about
+    the nurse line (freephone). After an answer about treatment, the page does not say
+    what anything costs: a question for their own doctor or nurse."""
+
+    intents = ("HelplineCostIntent",)
+
+    def answer(self, turn: Turn) -> Response:
+        thread = turn.session.thread
+        if thread is not None and thread != HELPLINE_THREAD:
+            card = turn.helpline_card("unknown_card_title", "unknown_card")
+            return turn.reply(Speech().say(turn.say("beyond_page")), closing="nurses", card=card)
+        turn.session.thread = HELPLINE_THREAD
+        speech = Speech().say(turn.say("helpline_free", hours=turn.knowledge.helpline.hours_text))
+        return turn.reply(speech, closing="nurses", card=turn.helpline_card())
+
+
 class HelplineHoursHandler(IntentHandler):
     """ "Are the nurses open now?", "can I ring them at the weekend?": the question asked
     is answered first ("No, not at weekends"), in UK time, with bank holidays as "may".
@@ -88,6 +107,7 @@ class HelplineHoursHandler(IntentHandler):
         # "When can I call?" while the line is closed: offer a reminder for when it
         # opens; not after a question about one named day, which the next opening may not be.
         remind = asked not in WEEKDAYS and asked != "bank_holiday"
+        turn.session.thread = HELPLINE_THREAD
         return turn.reply(speech, closing="nurses", card=turn.helpline_card(), remind=remind)
 
     def sentences(self, turn: Turn, asked: str | None) -> list[str]:

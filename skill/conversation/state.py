@@ -29,6 +29,10 @@ _OFFER_DECLINED = "offerDeclined"
 _REMINDER_OFFERED = "reminderOffered"
 _REMINDER_PERMISSION_ASKED = "reminderPermissionAsked"
 _STORED = "stored"
+_THREAD = "thread"
+_OFFER_STREAK = "offerStreak"
+#: The thread when the last answer was about the nurse line (its number or its hours).
+HELPLINE_THREAD = "helpline"
 
 
 class Content(NamedTuple):
@@ -100,6 +104,28 @@ class SessionState:
     def answered(self, topic_id: str, *, more: bool) -> None:
         self._attributes[_LAST_TOPIC] = topic_id
         self._attributes[_MORE_GIVEN] = more
+        self._attributes[_THREAD] = topic_id
+
+    @property
+    def thread(self) -> str | None:
+        """What the last answer was about: a topic id, or ``HELPLINE_THREAD``. A follow-up
+        that names no topic ("what's that for?", "is it free?") is about it."""
+        value = self._attributes.get(_THREAD)
+        return value if isinstance(value, str) else None
+
+    @thread.setter
+    def thread(self, value: str | None) -> None:
+        self._attributes[_THREAD] = value
+
+    @property
+    def offer_streak(self) -> int:
+        """How many replies in a row have ended with the helpline offer."""
+        value = self._attributes.get(_OFFER_STREAK)
+        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+    @offer_streak.setter
+    def offer_streak(self, value: int) -> None:
+        self._attributes[_OFFER_STREAK] = value
 
     @property
     def disclaimer_given(self) -> bool:
@@ -189,5 +215,5 @@ class SessionState:
 
     def start_over(self) -> None:
         """Back to the start: forget the conversation, keep the user's settings."""
-        for key in (_PENDING, _LAST_TOPIC, _MORE_GIVEN):
+        for key in (_PENDING, _LAST_TOPIC, _MORE_GIVEN, _THREAD, _OFFER_STREAK):
             self._attributes.pop(key, None)

@@ -8,9 +8,21 @@ from ask_sdk_model import Response
 
 from skill.conversation.base import IntentHandler
 from skill.conversation.slots import resolved_value_id
+from skill.conversation.state import HELPLINE_THREAD
 from skill.conversation.turn import Turn
-from skill.knowledge import Knowledge, Route
+from skill.knowledge import Knowledge, Route, Topic
 from skill.speech import Speech
+
+#: The topic for side effects in general, and the one that lists every treatment.
+GENERAL_SIDE_EFFECTS = "side_effects"
+ALL_TREATMENTS = "treatment_types"
+#: Options are spoken a few at a time, each group a breath.
+OPTIONS_PER_BREATH = 3
+
+
+def spoken_list(items: list[str], and_word: str) -> str:
+    """'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {and_word} {items[-1]}"
 
 
 class TopicHandler(IntentHandler):
@@ -55,6 +67,64 @@ class RoutedTopicHandler(IntentHandler):
         return turn.answer(topic)
 
 
+class SideEffectsHandler(IntentHandler):
+    """Side effects of a treatment, named ("side effects of chemo") or the one the last
+    answer was about ("and the side effects of it?"): what the page says of that
+    treatment's side effects, with the doctor or specialist nurse to explain and the
+    nurses offered. Of no treatment in particular: the general answer."""
+
+    intents = ("SideEffectsIntent",)
+
+    def answer(self, turn: Turn) -> Response:
+        heard, value_id = resolved_value_id(turn.handler_input, "treatment")
+        topic = turn.knowledge.topic_for_slot_value("treatment", value_id) if value_id else None
+        if not heard:
+            topic = last_topic(turn)
+        if topic is None or not topic.side_effects:
+            return turn.answer(turn.knowledge.topics[GENERAL_SIDE_EFFECTS])
+        speech = Speech().say(topic.side_effects)
+        if not turn.session.disclaimer_given:
+            speech.say(turn.say("disclaimer"))
+            turn.session.disclaimer_given = True
+        turn.session.thread = topic.id
+        turn.topic = topic
+        card = turn.card(turn.say("side_effects_card_title", treatment=topic.title), topic.side_effects)
+        return turn.reply(speech, closing="nurses", card=card)
+
+
+class OtherOptionsHandler(IntentHandler):
+    """ "Are there others?", "what else can they try?", "treatments besides chemo": the
+    other options the page lists beside the treatment or place named or last talked
+    about, in small groups; after a symptom, the other ways the page lists of controlling
+    symptoms. With nothing to go on, one short question back."""
+
+    intents = ("OtherOptionsIntent",)
+
+    def answer(self, turn: Turn) -> Response:
+        _, value_id = resolved_value_id(turn.handler_input, "treatment")
+        named = turn.knowledge.topic_for_slot_value("treatment", value_id) if value_id else None
+        current = named or last_topic(turn)
+        reprompt = Speech().say(turn.say("others_reprompt"))
+        if current is None:
+            speech = Speech().say(turn.say("others_nothing"))
+            return turn.respond(speech, reprompt=reprompt, card=None, pending=None, remember=False)
+        if not current.group:  # after an answer about treatment in general: every treatment
+            every = turn.knowledge.topics[ALL_TREATMENTS]
+            return turn.answer(every, more=current.id == every.id and not turn.session.more_given)
+        if current.group == "symptom":
+            speech = Speech().say(turn.say("others_symptom"))
+            return turn.respond(speech, reprompt=reprompt, card=None, pending=None)
+        topics = turn.knowledge.topics.values()
+        others = [t for t in topics if t.group == current.group and t.id != current.id]
+        speech = Speech().say(turn.say(f"others_{current.group}", current=current.spoken_name))
+        for start in range(0, len(others), OPTIONS_PER_BREATH):
+            names = [t.spoken_name for t in others[start : start + OPTIONS_PER_BREATH]]
+            sentence = spoken_list(names, turn.say("and"))
+            speech.say(f"{sentence[0].upper()}{sentence[1:]}.").pause(300)
+        speech.say(turn.say("others_question"))
+        return turn.respond(speech, reprompt=reprompt, card=None, pending=None)
+
+
 class BeyondPageHandler(IntentHandler):
     """Cure, how long, trials, a named drug: questions for their own doctor or nurse, who
     know their situation; the nurses can talk it through, so the offer follows."""
@@ -66,14 +136,24 @@ class BeyondPageHandler(IntentHandler):
         return turn.reply(Speech().say(turn.say("beyond_page")), closing="nurses", card=card)
 
 
+def last_topic(turn: Turn) -> Topic | None:
+    """The topic the conversation's thread is on, if it is on one."""
+    thread = turn.session.thread
+    return turn.knowledge.topics.get(thread) if thread else None
+
+
 class TellMeMoreHandler(IntentHandler):
-    """The fuller version of the last topic answered."""
+    """The fuller version of the last topic answered: "tell me more", and follow-ups that
+    name no topic ("what's that for?", "how does it work?"). After the nurse line, what
+    the nurses are there for; with nothing asked yet, one short question back."""
 
     intents = ("TellMeMoreIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        topic_id = turn.session.last_topic
-        topic = turn.knowledge.topics.get(topic_id) if topic_id else None
+        if turn.session.thread == HELPLINE_THREAD:
+            speech = Speech().say(turn.say("helpline_about", hours=turn.knowledge.helpline.hours_text))
+            return turn.reply(speech, closing="nurses", card=turn.helpline_card())
+        topic = last_topic(turn)
         if topic is None:
             speech = Speech().say(turn.say("more_nothing"))
             reprompt = Speech().say(turn.say("help_reprompt"))

@@ -36,6 +36,10 @@ from skill.speech import Speech, validate
 #: once it has been read; "anything_else": ask what else; "end": close the session.
 Closing = Literal["offer", "nurses", "anything_else", "end"]
 
+#: An offer the user passes over (asking something else instead of yes or no) is made
+#: at most this many times in a row; a yes or a no to it starts the count again.
+OFFERS_IN_A_ROW = 2
+
 _TURN = "turn"
 
 log = logs.get("skill.preferences")
@@ -155,9 +159,9 @@ class Turn:
     # --- Finishing replies -------------------------------------------------------
 
     def offers_helpline(self, closing: Closing) -> bool:
-        """The offer policy: never once the number has been read; after the first no,
-        only where the nurses are the natural next step."""
-        if self.session.helpline_read:
+        """The offer policy: never once the number has been read; never a third time in
+        a row; after the first no, only where the nurses are the natural next step."""
+        if self.session.helpline_read or self.session.offer_streak >= OFFERS_IN_A_ROW:
             return False
         if closing == "nurses":
             return True
@@ -224,6 +228,11 @@ class Turn:
             if self.has_screen and isinstance(card, StandardCard):  # not a permissions card
                 builder.add_directive(presentation.directive(self.screen(card, pending)))
         builder.set_should_end_session(reprompt is None)
+        if pending != "helpline":
+            self.session.offer_streak = 0
+        elif remember:  # a new offer; one made while the last went unanswered extends the row
+            passed_over = self.session.pending == "helpline"
+            self.session.offer_streak = self.session.offer_streak + 1 if passed_over else 1
         self.session.pending = pending
         if remember:
             self.said = Content(

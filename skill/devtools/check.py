@@ -305,6 +305,15 @@ def run(
     return problems
 
 
+def model_size_line() -> str:
+    """The model's size against our budget and Alexa's limit."""
+    size = (nlu.MODELS / "en-GB.json").stat().st_size
+    return (
+        f"model: {size:,} bytes, {size / grammar.MAX_MODEL_BYTES:.0%} of Alexa's "
+        f"{grammar.MAX_MODEL_BYTES:,}-byte limit (budget {grammar.MODEL_BUDGET_BYTES:,})"
+    )
+
+
 def routing_map(model: dict[str, Any] | None = None) -> list[str]:
     """Which phrasing reaches which answer, in one place: every intent of the model, the
     handler that answers it (the first that can, in the builder's order) and, for topic

@@ -21,6 +21,8 @@ PHRASINGS = Path(__file__).resolve().parents[2] / "tests" / "phrasings" / "en-GB
 #: Near misses in both directions (an overdose taken or a crisis said unusually; emergency
 #: words in an everyday sense, tiredness of treatment): every line must be right.
 NEAR_MISSES = PHRASINGS.with_name("safety-near-misses.tsv")
+#: Follow-ups said mid-conversation that name no topic ("is it free?", "any others?").
+FOLLOW_UPS = PHRASINGS.with_name("follow-ups.tsv")
 
 #: At least this share of lines must get the right intent and slot.
 OVERALL_FLOOR = 0.95
@@ -40,10 +42,12 @@ class Phrasing:
     slot: str
     #: Every line of a strict set must be right (the safety near misses).
     strict: bool = False
+    #: Which set the line is from, when it is not the main one.
+    tag: str = ""
 
     @property
     def where(self) -> str:
-        return f"near-misses line {self.line}" if self.strict else f"line {self.line}"
+        return f"{self.tag} line {self.line}" if self.tag else f"line {self.line}"
 
 
 @dataclass(frozen=True)
@@ -59,11 +63,16 @@ class Outcome:
 
 
 def read_all() -> list[Phrasing]:
-    """The whole evaluation set: the everyday phrasings and the safety near misses."""
-    return [*read_phrasings(PHRASINGS), *read_phrasings(NEAR_MISSES, strict=True)]
+    """The whole evaluation set: the everyday phrasings, the follow-ups and the safety
+    near misses."""
+    return [
+        *read_phrasings(PHRASINGS),
+        *read_phrasings(FOLLOW_UPS, tag="follow-ups"),
+        *read_phrasings(NEAR_MISSES, strict=True, tag="near-misses"),
+    ]
 
 
-def read_phrasings(path: Path = PHRASINGS, *, strict: bool = False) -> list[Phrasing]:
+def read_phrasings(path: Path = PHRASINGS, *, strict: bool = False, tag: str = "") -> list[Phrasing]:
     """An evaluation set: ``utterance<TAB>intent<TAB>slot`` after a header line."""
     phrasings: list[Phrasing] = []
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -73,7 +82,9 @@ def read_phrasings(path: Path = PHRASINGS, *, strict: bool = False) -> list[Phra
         if len(columns) != 3 or not columns[0].strip() or not columns[1].strip():
             raise ValueError(f"{path.name}:{number}: expected utterance, intent and slot, tab-separated")
         phrasings.append(
-            Phrasing(number, columns[0].strip(), columns[1].strip(), columns[2].strip(), strict=strict)
+            Phrasing(
+                number, columns[0].strip(), columns[1].strip(), columns[2].strip(), strict=strict, tag=tag
+            )
         )
     return phrasings
 

@@ -27,14 +27,20 @@ Lambda zip.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
+import os
+import pickle
 import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
@@ -320,7 +326,54 @@ class GeneralisingResolver:
         return {}
 
 
+#: Trained resolvers are kept here between runs, so that ``ask`` answers in a second or
+#: two rather than training again every time.
+CACHE = Path(__file__).resolve().parents[2] / "build" / "cache"
+
+
+def cache_key(model: dict[str, Any], settings: Settings = SETTINGS) -> str:
+    """What a trained resolver depends on: the model, the settings, the stand-in samples,
+    this module's code and scikit-learn's version. Any change trains afresh."""
+    digest = hashlib.sha256()
+    for part in (
+        json.dumps(model, sort_keys=True),
+        repr(settings),
+        repr(BUILT_IN_SAMPLES),
+        repr(OUT_OF_DOMAIN_SAMPLES),
+        Path(__file__).read_text(encoding="utf-8"),
+        sklearn.__version__,
+    ):
+        digest.update(part.encode("utf-8"))
+    return digest.hexdigest()[:24]
+
+
+def cached_resolver(model: dict[str, Any], directory: Path = CACHE) -> GeneralisingResolver:
+    """The resolver trained on ``model``, from the cache on disk when it is there (keyed
+    by ``cache_key``), else trained now and stored. A cache that cannot be read or
+    written is only slower, never wrong: the resolver is trained instead."""
+    path = directory / f"resolver-{cache_key(model)}.pickle"
+    try:
+        with path.open("rb") as file:
+            found = pickle.load(file)
+        if isinstance(found, GeneralisingResolver):
+            return found
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    resolver = GeneralisingResolver(model)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("resolver-*.pickle"):
+            stale.unlink(missing_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as file:
+            pickle.dump(resolver, file, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+    except OSError:
+        pass
+    return resolver
+
+
 @cache
 def generalising_resolver(locale: str = "en-GB") -> GeneralisingResolver:
-    """Trained once per process: a few seconds on a model of twenty thousand samples."""
-    return GeneralisingResolver(load_model(locale))
+    """Trained once per process, and kept on disk between runs (``cached_resolver``)."""
+    return cached_resolver(load_model(locale))

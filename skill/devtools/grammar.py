@@ -65,6 +65,8 @@ MAX_INTENTS = 250
 MAX_INTENTS_AND_TYPES = 350
 #: Alexa: the whole interaction model may be at most 1.5 MB.
 MAX_MODEL_BYTES = 1_500_000
+#: Ours: at most 60% of that, so that the model has room to grow.
+MODEL_BUDGET_BYTES = 900_000
 #: Alexa: a slot value or synonym may be at most 140 characters.
 MAX_SLOT_VALUE_CHARACTERS = 140
 #: Alexa: at most 50,000 custom slot values (with synonyms) across the skill.
@@ -76,11 +78,11 @@ TARGET_MAX_SAMPLES = 28_000
 #: Ours: how many samples one grammar line may produce (an intent may say otherwise)...
 LINE_CAP = 20
 #: ... and how many of its core forms, without the optional lead-in it starts with.
-CORE_CAP = 28
+CORE_CAP = 24
 #: Of the forms with a lead-in, keep those that add at least this many word n-grams
 #: (of up to ``NGRAM`` words) that no sample of the intent kept so far has.
 NGRAM = 3
-MIN_GAIN = 4
+MIN_GAIN = 5
 
 #: Alexa: samples hold letters, spaces, apostrophes (possessives and contractions),
 #: periods (after spelled-out letters, "n. h. s."), word-internal hyphens and {slot}
@@ -330,7 +332,7 @@ def select(kept: Sequence[str], candidates: Sequence[str]) -> list[str]:
     heap = [(-len(grams), order[sample], sample) for sample, grams in pool.items()]
     heapq.heapify(heap)
     while heap:
-        stale, index, sample = heapq.heappop(heap)
+        _, index, sample = heapq.heappop(heap)
         gain = len(pool[sample] - seen)
         if gain < MIN_GAIN:
             continue
@@ -483,6 +485,16 @@ def check_sample(sample: str, intent: IntentSource, invocation: str, where: str)
         raise GrammarError(f"{where}: {intent.name} sample {sample!r} contains the invocation name")
 
 
+def read_canonical(source: Path = SOURCE) -> dict[str, tuple[str, ...]]:
+    """Each intent's canonical forms (``canonical.toml``): always samples, verbatim."""
+    path = source / "canonical.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    for name, forms in data.items():
+        if not isinstance(forms, list) or not all(isinstance(form, str) and form for form in forms):
+            raise GrammarError(f"canonical.toml: {name} must be a list of phrasings")
+    return {name: tuple(forms) for name, forms in data.items()}
+
+
 def build(source: Path = SOURCE) -> dict[str, Any]:
     """The interaction model, as the JSON object the Alexa console takes."""
     settings = tomllib.loads((source / "model.toml").read_text(encoding="utf-8"))
@@ -497,6 +509,10 @@ def build(source: Path = SOURCE) -> dict[str, Any]:
     types = build_types(slot_data, expander)
     type_names = {slot_type["name"] for slot_type in types}
 
+    canonical = read_canonical(source)
+    unknown = set(canonical) - set(grammar.intents)
+    if unknown:
+        raise GrammarError(f"canonical.toml: no intent {sorted(unknown)[0]} in the grammar")
     owner: dict[str, tuple[str, str]] = {}
     intents: list[dict[str, Any]] = []
     for name in sorted(grammar.intents):
@@ -508,7 +524,8 @@ def build(source: Path = SOURCE) -> dict[str, Any]:
                 raise GrammarError(f"{intent.where}: {name}.{slot_name} has undefined type {slot_type}")
         cores: list[str] = []
         candidates: list[str] = []
-        for where, text in intent.lines:
+        lines = [*((f"canonical.toml [{name}]", form) for form in canonical.get(name, ())), *intent.lines]
+        for where, text in lines:
             core, more = expander.expand_line(parse_expression(text, where), intent.cap, f"{name}|{text}")
             for sample in (*core, *more):
                 if not sample:
@@ -553,8 +570,12 @@ def build(source: Path = SOURCE) -> dict[str, Any]:
         }
     model = {"interactionModel": {"languageModel": language_model}}
     size = len(render(model).encode("utf-8"))
-    if size > MAX_MODEL_BYTES:
-        raise GrammarError(f"the model is {size} bytes: Alexa allows at most {MAX_MODEL_BYTES}")
+    if size > MODEL_BUDGET_BYTES:
+        raise GrammarError(
+            f"the model is {size} bytes: over our budget of {MODEL_BUDGET_BYTES} "
+            f"({MODEL_BUDGET_BYTES / MAX_MODEL_BYTES:.0%} of Alexa's {MAX_MODEL_BYTES}); "
+            "raise MIN_GAIN or lower CORE_CAP"
+        )
     return model
 
 

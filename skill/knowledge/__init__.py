@@ -27,6 +27,8 @@ SPEECH_WORD_LIMIT = 45
 MORE_WORD_LIMIT = 90
 #: Topics suggested after an answer (buttons on a screen): a few, not a menu.
 NEXT_LIMIT = 4
+#: The groups of options a topic may belong to ('' for none).
+GROUPS = frozenset({"", "treatment", "symptom", "site"})
 
 
 class ContentError(ValueError):
@@ -51,6 +53,17 @@ class Topic(NamedTuple):
     nurses_next: bool = False
     #: Topics people often ask next (topic ids): buttons on a screen.
     next: tuple[str, ...] = ()
+    #: The options this topic is one of ("treatment", "symptom", "site"): "are there
+    #: others?" lists the rest of its group.
+    group: str = ""
+    #: How the topic is named in a spoken list; by default its title, in lower case.
+    name: str = ""
+    #: What the page says about this treatment's side effects (treatments only).
+    side_effects: str = ""
+
+    @property
+    def spoken_name(self) -> str:
+        return self.name or self.title.lower()
 
 
 class Route(NamedTuple):
@@ -104,7 +117,7 @@ class SafetyWords:
     """Phrases that, heard anywhere in a request, call for the overdose, crisis or
     emergency answer: each kind a tuple of phrases, each phrase a tuple of words."""
 
-    __slots__ = ("_sets", "overdose", "crisis", "emergency")
+    __slots__ = ("_sets", "crisis", "emergency", "overdose")
 
     def __init__(
         self,
@@ -122,7 +135,8 @@ class SafetyWords:
         )
 
     def __repr__(self) -> str:
-        return f"SafetyWords(overdose={self.overdose!r}, crisis={self.crisis!r}, emergency={self.emergency!r})"
+        kinds = ", ".join(f"{kind}={self.phrases(kind)!r}" for kind in URGENCIES)
+        return f"SafetyWords({kinds})"
 
     def phrases(self, kind: Urgency) -> tuple[tuple[str, ...], ...]:
         return {"overdose": self.overdose, "crisis": self.crisis, "emergency": self.emergency}[kind]
@@ -166,6 +180,10 @@ def _text(table: Mapping[str, Any], key: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ContentError(f"{where}: '{key}' must be non-empty text")
     return value.strip()
+
+
+def _optional_text(table: Mapping[str, Any], key: str, where: str) -> str:
+    return _text(table, key, where) if key in table else ""
 
 
 def _strings(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -237,7 +255,16 @@ def _topic(topic_id: str, table: Mapping[str, Any]) -> Topic:
         ),
         nurses_next=_flag(table, "nurses_next", where),
         next=_strings(table, "next", where),
+        group=_optional_text(table, "group", where),
+        name=_optional_text(table, "name", where),
+        side_effects=_optional_text(table, "side_effects", where),
     )
+    if topic.group not in GROUPS:
+        raise ContentError(f"{where}: group must be one of {sorted(GROUPS - {''})}")
+    if words(topic.side_effects) > SPEECH_WORD_LIMIT:
+        raise ContentError(
+            f"{where}: side_effects has {words(topic.side_effects)} words, over {SPEECH_WORD_LIMIT}"
+        )
     if words(topic.speech) > SPEECH_WORD_LIMIT:
         raise ContentError(f"{where}: speech has {words(topic.speech)} words, over {SPEECH_WORD_LIMIT}")
     if words(topic.more) > MORE_WORD_LIMIT:
