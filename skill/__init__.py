@@ -6,7 +6,7 @@ Where things live:
   dialogue/      every other sentence the skill says, by key (en-GB.toml)
   speech.py      SSML building and escaping, and the SSML rules
   clock.py       the time now (injectable)
-  bank_holidays.py  UK bank holidays, all four nations
+  bank_holidays.py  the nurse line's calendar: England and Wales bank holidays
   opening_hours.py  is the nurse line open now, or on a day, in UK time
   conversation/  request handlers by area, interceptors, the error handler
   builder.py     the one skill every host serves

@@ -5,8 +5,10 @@ which is right across the clock changes in March and October, and just after mid
 in summer, when UTC is still on the day before. The time zone database comes from the
 system or, where there is none (AWS Lambda), from the ``tzdata`` package.
 
-On a UK bank holiday the line *may* be closed: it is then never reported as open, and
-a next opening that passes over one is marked, so that the skill can say "may".
+On a bank holiday in England and Wales (the line's calendar, ``bank_holidays.py``) the
+line *may* be closed: it is then never reported as open, and a next opening that passes
+over one is marked, so that the skill can say "may". A holiday of Scotland or Northern
+Ireland alone is an ordinary day for the line.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from skill.knowledge import Helpline
 #: Year is the longest run, under a fortnight).
 _LOOK_AHEAD_DAYS = 14
 
-#: Looks up the bank holiday on a UK date, if any: injectable for tests.
+#: Looks up the line's bank holiday on a UK date, if any: injectable for tests.
 HolidayLookup = Callable[[date], BankHoliday | None]
 
 

@@ -3,15 +3,15 @@ answers to "can I call them at the weekend?" through the real handler."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from skill import dialogue, knowledge
-from skill.bank_holidays import BankHoliday, bank_holiday
+from skill.bank_holidays import BankHoliday
 from skill.devtools.envelopes import slot_json
-from skill.opening_hours import day_hours, spoken_time, status
+from skill.opening_hours import DayHours, day_hours, spoken_time, status
 from tests.conftest import Conversation, said
 
 BST = ZoneInfo("Europe/London")
@@ -69,28 +69,31 @@ def test_spoken_time(hour: int, minute: int, said: str) -> None:
     assert spoken_time(datetime(2026, 1, 1, hour, minute)) == said
 
 
-# --- Bank holidays, all four nations -----------------------------------------------------
+# --- Bank holidays: the line's calendar is England and Wales's ---------------------------
 
 
 @pytest.mark.parametrize(
-    ("day", "all_nations"),
+    "day",
     [
-        (date(2026, 12, 25), True),  # Christmas Day
-        (date(2026, 12, 28), True),  # Boxing Day (substitute day)
-        (date(2026, 4, 6), False),  # Easter Monday: not in Scotland
-        (date(2026, 3, 17), False),  # St Patrick's Day: Northern Ireland only
-        (date(2026, 11, 30), False),  # St Andrew's Day: Scotland only
-        (date(2026, 8, 3), False),  # Summer bank holiday in Scotland
-        (date(2026, 8, 31), False),  # Late summer bank holiday: not in Scotland
+        date(2026, 11, 30),  # St Andrew's Day: Scotland only
+        date(2026, 8, 3),  # the Scottish August Monday
+        date(2026, 7, 13),  # Battle of the Boyne, moved from Sunday 12th: Northern Ireland only
+        date(2027, 7, 12),  # Battle of the Boyne on a Monday
     ],
 )
-def test_bank_holidays_of_all_four_nations(day: date, all_nations: bool) -> None:
-    holiday = bank_holiday(day)
-    assert holiday is not None and holiday.all_nations is all_nations
+def test_a_holiday_of_scotland_or_northern_ireland_alone_is_an_ordinary_day(day: date) -> None:
+    assert day_hours(HELPLINE, day) == DayHours(day=day, open=True, holiday=None)
+    ten = status(HELPLINE, datetime.combine(day, time(10, 0), tzinfo=BST))
+    assert ten.open_now and ten.holiday_today is None
+    evening_before = status(HELPLINE, datetime.combine(day - timedelta(days=1), time(18, 0), tzinfo=BST))
+    assert evening_before.next_opening == datetime.combine(day, time(9, 0), tzinfo=BST)
+    assert not evening_before.after_holiday
 
 
-def test_an_ordinary_day_is_not_a_bank_holiday() -> None:
-    assert bank_holiday(date(2026, 3, 4)) is None
+@pytest.mark.parametrize("day", [date(2026, 12, 25), date(2026, 4, 6), date(2026, 12, 28)])
+def test_an_england_and_wales_bank_holiday_may_close_the_line(day: date) -> None:
+    hours = day_hours(HELPLINE, day)
+    assert not hours.open and hours.holiday is not None and hours.holiday.day == day
 
 
 def test_on_a_bank_holiday_the_line_is_never_open_now() -> None:
@@ -117,7 +120,7 @@ def test_bank_holidays_use_the_uk_date_just_after_midnight_in_summer() -> None:
 
 
 def test_a_holiday_lookup_can_be_injected() -> None:
-    every_day = BankHoliday(day=date(2026, 3, 4), all_nations=True)
+    every_day = BankHoliday(day=date(2026, 3, 4), name="Test Day")
     line = status(HELPLINE, datetime(2026, 3, 4, 10, 0, tzinfo=UTC), holiday=lambda day: every_day)
     assert not line.open_now and line.holiday_today is every_day
 
@@ -139,8 +142,19 @@ WEDNESDAY_AFTERNOON = datetime(2026, 3, 4, 14, 0, tzinfo=UTC)
 SATURDAY_MORNING = datetime(2026, 3, 7, 11, 0, tzinfo=UTC)
 CHRISTMAS_MORNING = datetime(2026, 12, 25, 10, 0, tzinfo=UTC)
 EASTER_MONDAY = datetime(2026, 4, 6, 10, 0, tzinfo=BST)
-ST_PATRICKS_DAY = datetime(2026, 3, 17, 11, 0, tzinfo=UTC)
-ST_ANDREWS_DAY = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)
+#: Monday 30 November 2026: St Andrew's Day, a bank holiday in Scotland only.
+ST_ANDREWS_DAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+#: Holidays of Scotland or Northern Ireland alone, at 10am UK time: ordinary days for the line.
+ONE_NATION_ONLY = [
+    ST_ANDREWS_DAY,
+    datetime(2026, 8, 3, 10, 0, tzinfo=BST),  # the Scottish August Monday
+    datetime(2026, 7, 13, 10, 0, tzinfo=BST),  # 12 July (a Sunday) moved to Monday: Northern Ireland
+    datetime(2027, 7, 12, 10, 0, tzinfo=BST),  # 12 July on a Monday: Northern Ireland
+    datetime(2026, 3, 17, 10, 0, tzinfo=UTC),  # St Patrick's Day: Northern Ireland
+]
+#: Monday 28 December 2026: Boxing Day (Saturday 26th) moved to the Monday.
+SUBSTITUTE_BOXING_DAY = datetime(2026, 12, 28, 10, 0, tzinfo=UTC)
+WHERE = said("holiday_where")
 #: 00:30 BST on Tuesday 2 June is still Monday in UTC.
 TUESDAY_JUST_AFTER_MIDNIGHT = datetime(2026, 6, 1, 23, 30, tzinfo=UTC)
 
@@ -190,36 +204,60 @@ def test_on_saturday_today_and_tomorrow_are_no_and_monday_is_yes() -> None:
 
 def test_christmas_day_at_ten_says_may_be_closed_never_open_now() -> None:
     speech = ask(CHRISTMAS_MORNING)
-    where = said("holiday_where_all")
     when = said("when_day", day="Tuesday", opens="9am")
-    assert speech.startswith(said("hours_holiday_today", where=where, when=when, hours=HOURS))
+    assert speech.startswith(said("hours_holiday_today", where=WHERE, when=when, hours=HOURS))
     assert "open now" not in speech
     today = ask(CHRISTMAS_MORNING, "today")
-    assert today.startswith(said("hours_holiday_day", day=said("day_today"), where=where, hours=HOURS))
+    assert today.startswith(said("hours_holiday_day", day=said("day_today"), where=WHERE, hours=HOURS))
 
 
 def test_reading_the_number_on_christmas_day_says_the_line_may_be_closed() -> None:
     heard = Conversation(now=CHRISTMAS_MORNING).intent("HelplineIntent")
     when = said("when_day", day="Tuesday", opens="9am")
-    assert said("helpline_holiday_today", where=said("holiday_where_all"), when=when) in heard.speech
+    assert said("helpline_holiday_today", where=WHERE, when=when) in heard.speech
     assert "open now" not in heard.speech
 
 
-@pytest.mark.parametrize("now", [EASTER_MONDAY, ST_PATRICKS_DAY, ST_ANDREWS_DAY])
-def test_a_bank_holiday_in_part_of_the_uk_says_so(now: datetime) -> None:
-    where = said("holiday_where_some")
+@pytest.mark.parametrize("now", [EASTER_MONDAY, SUBSTITUTE_BOXING_DAY])
+def test_an_england_and_wales_bank_holiday_says_the_line_may_be_closed(now: datetime) -> None:
     when = said("when_tomorrow", opens="9am")
-    assert ask(now).startswith(said("hours_holiday_today", where=where, when=when, hours=HOURS))
+    speech = ask(now)
+    assert speech.startswith(said("hours_holiday_today", where=WHERE, when=when, hours=HOURS))
+    assert "open now" not in speech
+    number = Conversation(now=now).intent("HelplineIntent").speech
+    assert said("helpline_holiday_today", where=WHERE, when=when) in number
 
 
-def test_asking_about_bank_holidays_says_it_may_be_closed_with_the_hours() -> None:
-    assert ask(WEDNESDAY_AFTERNOON, "bank_holiday").startswith(said("hours_bank_holidays", hours=HOURS))
+@pytest.mark.parametrize("now", ONE_NATION_ONLY)
+def test_a_holiday_of_scotland_or_northern_ireland_alone_is_ordinary_hours_and_not_mentioned(
+    now: datetime,
+) -> None:
+    for when in (None, "now", "today"):
+        speech = ask(now, when)
+        assert speech.startswith(said("hours_open_answer", closes="5pm", hours=HOURS))
+        assert "holiday" not in speech
+    number = Conversation(now=now).intent("HelplineIntent").speech
+    assert said("helpline_open_now", closes="5pm") in number and "holiday" not in number
+
+
+def test_st_andrews_day_asked_about_the_day_before_is_yes_open_tomorrow() -> None:
+    sunday = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    speech = ask(sunday, "tomorrow")
+    assert speech.startswith(said("hours_yes_day", day=said("day_tomorrow"), opens="9am", closes="5pm"))
+    assert "holiday" not in speech
+    monday = said("hours_yes_day", day="on Monday", opens="9am", closes="5pm")
+    assert ask(sunday, "monday").startswith(monday)
+
+
+def test_asking_about_bank_holidays_names_england_and_wales() -> None:
+    speech = ask(WEDNESDAY_AFTERNOON, "bank_holiday")
+    assert speech.startswith(said("hours_bank_holidays", where=WHERE, hours=HOURS))
+    assert WHERE == "in England and Wales"
 
 
 def test_a_day_that_is_a_bank_holiday_says_may() -> None:
     thursday_before_easter = datetime(2026, 4, 2, 12, 0, tzinfo=UTC)
-    where = said("holiday_where_all")
-    expected = said("hours_holiday_day", day=said("day_tomorrow"), where=where, hours=HOURS)
+    expected = said("hours_holiday_day", day=said("day_tomorrow"), where=WHERE, hours=HOURS)
     assert ask(thursday_before_easter, "tomorrow").startswith(expected)
 
 
@@ -248,38 +286,3 @@ def test_hours_answers_offer_the_nurses_even_after_a_no() -> None:
     talk.intent("WhatIsIntent")
     talk.intent("AMAZON.NoIntent")
     assert talk.intent("HelplineHoursIntent").speech.endswith(OFFER)
-
-
-# --- The generated bank holiday table ----------------------------------------------------
-
-
-def test_bank_holiday_table_is_what_the_pinned_library_says() -> None:
-    from skill.devtools import bank_holiday_table
-
-    assert bank_holiday_table.TABLE.read_text() == bank_holiday_table.render(), (
-        "the table is stale: python -m skill.devtools.bank_holiday_table"
-    )
-
-
-def test_years_in_the_table_and_beyond_it_answer_alike() -> None:
-    from skill import bank_holidays
-    from skill.bank_holiday_table import LAST_YEAR
-
-    for year in (2026, LAST_YEAR):
-        assert bank_holidays._year(year) == bank_holidays.computed_year(year)
-    beyond = LAST_YEAR + 1
-    christmas = bank_holiday(date(beyond, 12, 25))
-    assert christmas is not None and christmas.all_nations
-
-
-def test_answering_does_not_import_the_holidays_library() -> None:
-    import subprocess
-    import sys
-
-    probe = (
-        "import sys, datetime; from skill.bank_holidays import bank_holiday;"
-        "assert bank_holiday(datetime.date(2026, 12, 25)).all_nations;"
-        "print('holidays' in sys.modules)"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False"

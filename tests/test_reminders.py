@@ -37,6 +37,12 @@ WEDNESDAY_AFTERNOON = datetime(2026, 3, 4, 14, 0, tzinfo=UTC)
 EASTER_MONDAY = datetime(2026, 4, 6, 10, 0, tzinfo=LONDON)
 #: The Saturday before the early May bank holiday (Monday 4 May 2026, all four nations).
 BEFORE_MAY_BANK_HOLIDAY = datetime(2026, 5, 2, 12, 0, tzinfo=UTC)
+#: Saturday 28 November 2026, evening: Monday is St Andrew's Day, a holiday in Scotland
+#: only, so an ordinary working day for the line (run from London).
+SATURDAY_BEFORE_ST_ANDREWS_DAY = datetime(2026, 11, 28, 20, 0, tzinfo=UTC)
+#: Christmas Eve 2026, a Thursday, evening: Christmas Day (Friday) and Boxing Day's
+#: substitute (Monday 28th) are England and Wales bank holidays.
+CHRISTMAS_EVE_EVENING = datetime(2026, 12, 24, 18, 0, tzinfo=UTC)
 
 
 def when_day(day: str) -> str:
@@ -168,6 +174,18 @@ def test_bank_holiday_monday_reminds_on_tuesday(api: RemindersApi) -> None:
 def test_the_weekend_before_a_bank_holiday_reminds_on_tuesday(api: RemindersApi) -> None:
     number_then_yes(conversation(api, BEFORE_MAY_BANK_HOLIDAY), when_day("Tuesday"))
     assert_reminder_at(api, "2026-05-05T09:00:00")
+
+
+def test_saturday_evening_before_st_andrews_day_reminds_on_monday_9am(api: RemindersApi) -> None:
+    heard = number_then_yes(conversation(api, SATURDAY_BEFORE_ST_ANDREWS_DAY), when_day("Monday"))
+    assert_reminder_at(api, "2026-11-30T09:00:00")
+    assert heard.speech.startswith(said("reminder_set", when=when_day("Monday")))
+    assert "Monday 30 November at 9am, UK time" in heard.card["text"]
+
+
+def test_christmas_eve_reminds_after_the_moved_boxing_day(api: RemindersApi) -> None:
+    number_then_yes(conversation(api, CHRISTMAS_EVE_EVENING), when_day("Tuesday"))
+    assert_reminder_at(api, "2026-12-29T09:00:00")
 
 
 @pytest.mark.parametrize(

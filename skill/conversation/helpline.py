@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from ask_sdk_model import Response
 
 from skill import opening_hours
-from skill.bank_holidays import BankHoliday
 from skill.conversation import reminders
 from skill.conversation.base import IntentHandler
 from skill.conversation.slots import resolved_value_id
@@ -27,8 +26,9 @@ WEEKDAYS = {
 }
 
 
-def _where(turn: Turn, holiday: BankHoliday) -> str:
-    return turn.say("holiday_where_all" if holiday.all_nations else "holiday_where_some")
+def _where(turn: Turn) -> str:
+    """Where the line's bank holidays are: England and Wales, the calendar it keeps."""
+    return turn.say("holiday_where")
 
 
 def status_line(turn: Turn, status: opening_hours.LineStatus) -> str:
@@ -38,7 +38,7 @@ def status_line(turn: Turn, status: opening_hours.LineStatus) -> str:
         return turn.say("helpline_open_now", closes=opening_hours.spoken_time(status.closes))
     when = turn.when_next_open(status)
     if status.holiday_today is not None:
-        return turn.say("helpline_holiday_today", where=_where(turn, status.holiday_today), when=when)
+        return turn.say("helpline_holiday_today", where=_where(turn), when=when)
     if status.after_holiday:
         return turn.say("helpline_closed_after_holiday", when=when)
     return turn.say("helpline_closed_now", when=when)
@@ -114,7 +114,7 @@ class HelplineHoursHandler(IntentHandler):
         hours = turn.knowledge.helpline.hours_text
         today = turn.today().date()
         if asked == "bank_holiday":
-            return [turn.say("hours_bank_holidays", hours=hours)]
+            return [turn.say("hours_bank_holidays", where=_where(turn), hours=hours)]
         if asked == "weekend":
             return [turn.say("hours_no", asked=turn.say("asked_weekend"), hours=hours)]
         if asked == "tonight":
@@ -148,7 +148,7 @@ class HelplineHoursHandler(IntentHandler):
             return [turn.say("hours_open_answer", closes=closes, hours=helpline.hours_text)]
         when = turn.when_next_open(status)
         if status.holiday_today is not None:
-            where = _where(turn, status.holiday_today)
+            where = _where(turn)
             return [turn.say("hours_holiday_today", where=where, when=when, hours=helpline.hours_text)]
         key = "hours_closed_after_holiday" if status.after_holiday else "hours_closed_answer"
         return [turn.say(key, when=when, hours=helpline.hours_text)]
@@ -179,7 +179,7 @@ class HelplineHoursHandler(IntentHandler):
         helpline = turn.knowledge.helpline
         hours = opening_hours.day_hours(helpline, day)
         if hours.holiday is not None:
-            where = _where(turn, hours.holiday)
+            where = _where(turn)
             return [turn.say("hours_holiday_day", day=named, where=where, hours=helpline.hours_text)]
         if not hours.open:
             return [turn.say("hours_no", asked=asked, hours=helpline.hours_text)]
