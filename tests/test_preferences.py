@@ -3,6 +3,8 @@ user, and nothing else; forgetting them; a slow or failing store never holds up 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import sqlite3
@@ -17,18 +19,19 @@ from typing import Any
 import pytest
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
-from skill import dialogue, preferences
+from skill import builder, dialogue, preferences
 from skill.devtools.envelopes import Session
-from skill.preferences import ConfigurationError, Preferences, user_key
+from skill.preferences import ConfigurationError, Preferences, UserKeys
 from skill.preferences.bounded import BoundedAdapter
 from skill.preferences.sqlite import SqliteAdapter
-from tests.conftest import DISCLAIMER, ROOT, SLOW, Conversation, first_visit
+from tests.conftest import DISCLAIMER, KEYS, ROOT, SLOW, TEST_SECRET, Conversation, first_visit
 
 WORDS = dialogue.load()
 
 
 def sqlite_store(path: Path, timeout: float = 1.0) -> BoundedAdapter:
-    return BoundedAdapter(SqliteAdapter(path, busy_timeout=timeout), timeout=timeout, name="sqlite")
+    inner = SqliteAdapter(path, keys=KEYS, busy_timeout=timeout)
+    return BoundedAdapter(inner, timeout=timeout, name="sqlite")
 
 
 def rows(path: Path) -> list[tuple[Any, ...]]:
@@ -45,15 +48,15 @@ class Spy(AbstractPersistenceAdapter):
 
     def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
         self.calls.append("get")
-        return dict(self.records.get(user_key(request_envelope), {}))
+        return dict(self.records.get(KEYS(request_envelope), {}))
 
     def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
         self.calls.append("save")
-        self.records[user_key(request_envelope)] = dict(attributes)
+        self.records[KEYS(request_envelope)] = dict(attributes)
 
     def delete_attributes(self, request_envelope: Any) -> None:
         self.calls.append("delete")
-        self.records.pop(user_key(request_envelope), None)
+        self.records.pop(KEYS(request_envelope), None)
 
 
 class Broken(AbstractPersistenceAdapter):
@@ -104,21 +107,35 @@ def test_a_record_holds_only_the_rate_and_the_disclaimer_flag() -> None:
     assert Preferences.from_attributes(None) == Preferences()
 
 
-def test_records_are_kept_under_a_hash_of_the_user_id_never_the_id() -> None:
-    session = Session()
-    envelope = Session.launch(session)
+def envelope_of(raw: dict[str, Any]) -> Any:
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
 
-    request = DefaultSerializer().deserialize(json.dumps(envelope), RequestEnvelope)
-    key = user_key(request)
+    return DefaultSerializer().deserialize(json.dumps(raw), RequestEnvelope)
+
+
+def test_records_are_kept_under_a_keyed_hash_of_the_user_id_never_the_id_nor_a_plain_hash() -> None:
+    session = Session()
+    request = envelope_of(session.launch())
+    key = KEYS(request)
+    user_id = session.user_id.encode()
+    assert key == hmac.new(TEST_SECRET.encode(), user_id, hashlib.sha256).hexdigest()
     assert len(key) == 64 and session.user_id not in key
-    assert key == user_key(request)
-    assert key != user_key(DefaultSerializer().deserialize(json.dumps(Session().launch()), RequestEnvelope))
+    # Someone who holds the user id but not the secret cannot work the key out.
+    assert key != hashlib.sha256(user_id).hexdigest()
+    assert key != hashlib.sha256(b"secondary-breast-cancer-help:preferences:" + user_id).hexdigest()
+    assert key != UserKeys("another-secret-" + "x" * 32)(request)
+    assert key != KEYS(envelope_of(Session().launch()))
+    assert TEST_SECRET not in repr(KEYS)
+
+
+def test_a_key_shorter_than_32_characters_is_refused() -> None:
+    with pytest.raises(ConfigurationError):
+        UserKeys("short")
 
 
 def test_the_sqlite_table_cannot_hold_anything_else(tmp_path: Path) -> None:
-    SqliteAdapter(tmp_path / "p.sqlite3")
+    SqliteAdapter(tmp_path / "p.sqlite3", keys=KEYS)
     with sqlite3.connect(tmp_path / "p.sqlite3") as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(preferences)")]
         assert columns == ["user_key", "rate", "disclaimer_heard", "expires_at"]
@@ -369,7 +386,7 @@ sys.path.insert(0, {root!r})
 from skill.builder import lambda_handler
 from skill.devtools.envelopes import Session
 
-handler = lambda_handler(environ={{"PREFERENCES_DB": {db!r}}})
+handler = lambda_handler(environ={{"PREFERENCES_DB": {db!r}, "PREFERENCES_KEY": {key!r}}})
 user, action = sys.argv[1], sys.argv[2]
 session = Session(user_id=user)
 out = []
@@ -388,7 +405,7 @@ print(json.dumps([r["response"].get("outputSpeech", {{}}).get("ssml", "") for r 
 
 
 def child(db: Path, *args: str) -> list[str]:
-    script = CHILD.format(root=str(ROOT), db=str(db))
+    script = CHILD.format(root=str(ROOT), db=str(db), key=TEST_SECRET)
     result = subprocess.run(
         [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120
     )
@@ -408,8 +425,8 @@ def test_sqlite_preferences_are_shared_between_processes(tmp_path: Path) -> None
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "busy.sqlite3"
-    SqliteAdapter(db)
-    script = CHILD.format(root=str(ROOT), db=str(db))
+    SqliteAdapter(db, keys=KEYS)
+    script = CHILD.format(root=str(ROOT), db=str(db), key=TEST_SECRET)
     writers = [
         subprocess.Popen(
             [sys.executable, "-c", script, f"amzn1.ask.account.W{n}", "many", "60"],
@@ -430,15 +447,16 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
 
 
 def test_configuration_chooses_the_store(tmp_path: Path) -> None:
-    sqlite = preferences.configured({"PREFERENCES_DB": str(tmp_path / "a.sqlite3")})
+    key = {"PREFERENCES_KEY": TEST_SECRET}
+    sqlite = preferences.configured({**key, "PREFERENCES_DB": str(tmp_path / "a.sqlite3")})
     assert isinstance(sqlite, BoundedAdapter) and isinstance(sqlite.inner, SqliteAdapter)
     assert sqlite.timeout == preferences.DEFAULT_TIMEOUT_SECONDS
-    default = preferences.configured({"XDG_STATE_HOME": str(tmp_path)})
+    default = preferences.configured({**key, "XDG_STATE_HOME": str(tmp_path)})
     assert isinstance(default, BoundedAdapter) and isinstance(default.inner, SqliteAdapter)
     assert default.inner.path == tmp_path / "secondary-breast-cancer-help" / "preferences.sqlite3"
-    assert preferences.configured({"PREFERENCES_STORE": "none"}) is None
+    assert preferences.open_store({**key, "PREFERENCES_STORE": "none"}) == (None, "off")
     # On Lambda, whose disk is not kept, nothing is remembered without a table.
-    assert preferences.configured({"AWS_LAMBDA_FUNCTION_NAME": "skill"}) is None
+    assert preferences.open_store({**key, "AWS_LAMBDA_FUNCTION_NAME": "skill"}) == (None, "off")
     bad_settings = (
         {"PREFERENCES_STORE": "redis"},
         {"PREFERENCES_STORE": "dynamodb"},  # and no table
@@ -446,7 +464,26 @@ def test_configuration_chooses_the_store(tmp_path: Path) -> None:
     )
     for bad in bad_settings:
         with pytest.raises(ConfigurationError):
-            preferences.configured(bad)
+            preferences.configured({**key, **bad})
+
+
+@pytest.mark.parametrize("secret", ["", "too-short-a-secret"])
+def test_without_a_key_nothing_is_remembered_and_the_skill_says_so_once(
+    tmp_path: Path, secret: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No guessable fallback: without PREFERENCES_KEY the store is not even opened."""
+    db = tmp_path / "p.sqlite3"
+    env = {"PREFERENCES_DB": str(db), "PREFERENCES_KEY": secret}
+    talk = Conversation()
+    talk.handler = builder.lambda_handler(clock=talk.clock, environ=env)
+    first_visit(talk)
+    talk.next_session()
+    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech  # nothing remembered
+    assert not db.exists()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "PREFERENCES_KEY" in warnings[0]
+    assert "forget me" not in talk.intent("AMAZON.HelpIntent").speech
+    assert builder.create_skill(environ=env).preferences_status == "unavailable"
 
 
 def test_the_lambda_host_without_a_table_never_imports_boto3() -> None:
