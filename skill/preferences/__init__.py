@@ -203,13 +203,22 @@ def open_store(environ: Mapping[str, str] | None = None) -> OpenedStore:
         log.warning("preferences: not remembered: %s cannot be used (%s)", where, error)
         return OpenedStore(None, "unavailable")
     except Exception as error:
-        # The type only: a message may quote a path's contents or a server's answer.
         cause = error.__cause__ or error.__context__ if isinstance(error, PersistenceException) else None
-        kind_of = type(cause or error).__name__
-        log.warning("preferences: not remembered: %s cannot be used (%s)", where, kind_of)
+        log.warning("preferences: not remembered: %s cannot be used (%s)", where, _kind(cause or error))
         return OpenedStore(None, "unavailable")
     log.info("preferences: %s", where)
     return OpenedStore(store, "on")
+
+
+def _kind(error: BaseException) -> str:
+    """The error's type, and SQLite's or the system's name for it (``SQLITE_FULL``,
+    ``EACCES``): never its message, which may quote a path's contents or a server's."""
+    import errno
+
+    name = getattr(error, "sqlite_errorname", None)
+    if name is None and isinstance(error, OSError) and error.errno is not None:
+        name = errno.errorcode.get(error.errno)
+    return f"{type(error).__name__} {name}" if isinstance(name, str) else type(error).__name__
 
 
 def configured(environ: Mapping[str, str] | None = None) -> AbstractPersistenceAdapter | None:
