@@ -7,7 +7,9 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import sqlite3
+import stat
 import subprocess
 import sys
 import textwrap
@@ -218,8 +220,12 @@ def test_forget_me_deletes_the_record_and_says_so(tmp_path: Path) -> None:
     assert heard.speech.startswith(WORDS.phrasings("forget_done")[0])
     assert not heard.ends_session and heard.reprompt
     assert rows(path) == []
-    # Nothing more is written in this session, whatever the user does next.
-    talk.intent("SpeakSlowerIntent")
+    # Nothing more is written in this session, whatever the user does next: each of
+    # these changes what a record would hold (the rate, twice), so a record re-created
+    # after "forget me" would show here.
+    assert "prosody" not in talk.intent("SpeakNormallyIntent").ssml
+    assert rows(path) == []
+    assert talk.intent("SpeakSlowerIntent").ssml.startswith(SLOW)
     talk.intent("TreatmentOptionsIntent")
     assert rows(path) == []
     # Next time, a first visit again.
@@ -283,6 +289,133 @@ def test_disabling_the_skill_deletes_the_record_and_writes_nothing() -> None:
     response = talk.handler(event, None)
     assert "outputSpeech" not in response.get("response", {})
     assert spy.calls == ["delete"] and spy.records == {}
+
+
+def test_disabling_the_skill_deletes_the_sqlite_record(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    talk = Conversation(store=sqlite_store(path))
+    first_visit(talk)
+    assert len(rows(path)) == 1
+    event = talk.session.envelope(
+        {
+            "type": "AlexaSkillEvent.SkillDisabled",
+            "eventCreationTime": "2026-03-02T11:00:00Z",
+            "eventPublishingTime": "2026-03-02T11:00:01Z",
+            "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"},
+        }
+    )
+    del event["session"]
+    talk.handler(event, None)
+    assert rows(path) == []
+
+
+def test_the_help_says_what_is_remembered_and_that_forget_me_deletes_it(tmp_path: Path) -> None:
+    talk = Conversation(store=sqlite_store(tmp_path / "p.sqlite3"))
+    talk.open()
+    help_heard = talk.intent("AMAZON.HelpIntent")
+    assert help_heard.speech == WORDS.phrasings("help_remembering")[0]
+    assert "speaking speed" in help_heard.speech and "forget me" in help_heard.speech
+    assert len(help_heard.speech.split()) <= 60  # the whole turn, in one or two breaths
+    # Without a store, nothing is claimed.
+    assert Conversation().intent("AMAZON.HelpIntent").speech == WORDS.phrasings("help")[0]
+
+
+# --- Kept for a year, and no longer --------------------------------------------------------
+
+DAY = 24 * 60 * 60
+T0 = 1_780_000_000.0
+
+
+class Clock:
+    def __init__(self, now: float = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def clocked_store(path: Path, clock: Clock) -> BoundedAdapter:
+    return BoundedAdapter(SqliteAdapter(path, keys=KEYS, clock=clock), timeout=1.0, name="sqlite")
+
+
+def test_a_sqlite_record_is_kept_365_days_after_its_last_write_and_not_read_after(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    clock = Clock()
+    talk = Conversation(store=clocked_store(path, clock))
+    first_visit(talk)
+    [(_, _, _, expiry)] = rows(path)
+    assert expiry == int(T0) + 365 * DAY
+    clock.now = T0 + 365 * DAY - 1  # the last second of the year: still remembered
+    talk.next_session()
+    assert talk.open().ssml.startswith(SLOW)
+    clock.now = T0 + 365 * DAY  # expired, though still in the file: not read
+    talk.next_session()
+    assert "prosody" not in talk.open().ssml
+    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
+
+
+def test_expired_sqlite_records_are_purged_on_a_write_at_most_once_an_hour(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    clock = Clock()
+    store = clocked_store(path, clock)  # purges at start-up, at T0
+    first_visit(Conversation(store=store))  # user A, written at T0
+    clock.now = T0 + 366 * DAY
+    first_visit(Conversation(store=store))  # user B: more than an hour since, so A goes
+    assert len(rows(path)) == 1
+
+    def expired_row() -> None:
+        with sqlite3.connect(path) as connection:
+            expired = (int(clock.now) - 1,)
+            connection.execute("INSERT INTO preferences VALUES ('expired', 'slow', 1, ?)", expired)
+
+    expired_row()
+    clock.now += 60
+    first_visit(Conversation(store=store))  # C, a minute after the last purge: none now
+    assert "expired" in [row[0] for row in rows(path)]
+    clock.now += 60 * 60
+    first_visit(Conversation(store=store))  # D, an hour later: the expired row goes
+    assert "expired" not in [row[0] for row in rows(path)]
+    assert len(rows(path)) == 3  # B, C, D
+
+
+# --- Private on disk --------------------------------------------------------------------
+
+
+def test_the_folder_and_file_are_private_from_the_start_even_under_umask_000(tmp_path: Path) -> None:
+    folder = tmp_path / "state" / "skill"
+    path = folder / "p.sqlite3"
+    previous = os.umask(0)
+    try:
+        store = sqlite_store(path)
+        first_visit(Conversation(store=store))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
+    for name in ("p.sqlite3", "p.sqlite3-wal", "p.sqlite3-shm"):
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name
+
+
+def test_a_forgotten_record_leaves_the_disk(tmp_path: Path) -> None:
+    """secure_delete and a checkpoint: neither the database nor its write-ahead log
+    still holds the deleted record's key after "forget me"."""
+    path = tmp_path / "p.sqlite3"
+    store = sqlite_store(path)
+    first_visit(Conversation(store=store))  # someone else, who stays
+    talk = Conversation(store=store)
+    first_visit(talk)
+    key = KEYS(envelope_of(Session(user_id=talk.session.user_id).launch()))
+    assert len(rows(path)) == 2
+
+    def on_disk() -> bytes:
+        return b"".join(p.read_bytes() for p in tmp_path.glob("p.sqlite3*") if p.is_file())
+
+    assert key.encode() in on_disk()
+    talk.next_session()
+    talk.open()
+    talk.intent("ForgetMeIntent")
+    assert len(rows(path)) == 1
+    assert key.encode() not in on_disk()
 
 
 # --- A slow or failing store ------------------------------------------------------------
