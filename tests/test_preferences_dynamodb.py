@@ -244,3 +244,65 @@ def test_warnings_name_no_user(aws: LocalDynamoDB, table: str, caplog: pytest.Lo
     talk.intent("ForgetMeIntent")
     for record in caplog.records:
         assert talk.session.user_id not in record.getMessage()
+
+
+def test_an_item_past_its_expiry_is_not_read_though_time_to_live_has_not_removed_it(
+    aws: LocalDynamoDB, table: str
+) -> None:
+    """DynamoDB's time-to-live deletion can lag by days: the read itself ignores it."""
+    talk = Conversation(store=store(table))
+    first_visit(talk)
+    [item] = items(aws, table)
+    resource = boto3.resource("dynamodb", endpoint_url=aws.endpoint)
+    resource.Table(table).put_item(Item={**item, EXPIRY_ATTRIBUTE: int(time.time()) - 1})
+    talk.next_session()
+    assert "prosody" not in talk.open().ssml
+    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
+    # Written again, with a new year to run.
+    [item] = items(aws, table)
+    assert int(item[EXPIRY_ATTRIBUTE]) > time.time() + (KEEP_DAYS - 1) * 86400
+
+
+def test_a_dynamodb_item_is_kept_365_days_after_its_last_write(aws: LocalDynamoDB, table: str) -> None:
+    from skill.preferences.dynamodb import dynamodb_adapter
+
+    now = [1_780_000_000.0]
+    adapter = dynamodb_adapter(table, keys=KEYS, timeout=1.0, clock=lambda: now[0])
+    talk = Conversation(store=adapter)
+    first_visit(talk)
+    [item] = items(aws, table)
+    assert int(item[EXPIRY_ATTRIBUTE]) == 1_780_000_000 + 365 * 86400
+    now[0] += 365 * 86400 - 1
+    talk.next_session()
+    assert talk.open().ssml.startswith(SLOW)
+    now[0] += 1
+    talk.next_session()
+    assert "prosody" not in talk.open().ssml
+
+
+def test_disabling_the_skill_deletes_the_dynamodb_item(aws: LocalDynamoDB, table: str) -> None:
+    talk = Conversation(store=store(table))
+    first_visit(talk)
+    assert items(aws, table)
+    event = talk.session.envelope(
+        {
+            "type": "AlexaSkillEvent.SkillDisabled",
+            "eventCreationTime": "2026-03-02T11:00:00Z",
+            "eventPublishingTime": "2026-03-02T11:00:01Z",
+            "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"},
+        }
+    )
+    del event["session"]
+    talk.handler(event, None)
+    assert items(aws, table) == []
+
+
+def test_forget_me_then_a_turn_that_would_write_leaves_no_item(aws: LocalDynamoDB, table: str) -> None:
+    talk = Conversation(store=store(table))
+    first_visit(talk)
+    talk.next_session()
+    talk.open()
+    talk.intent("ForgetMeIntent")
+    talk.intent("SpeakNormallyIntent")  # changes the rate: would write, were it allowed
+    talk.intent("SpeakSlowerIntent")
+    assert items(aws, table) == []
