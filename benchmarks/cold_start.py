@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import secrets
 import statistics
 import subprocess
 import sys
@@ -95,7 +96,8 @@ def main() -> int:
                 AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
                 KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
             )
-            table_env = {**env, "PREFERENCES_TABLE": "preferences"}
+            # A key for this run only: without one the store is not used at all.
+            table_env = {**env, "PREFERENCES_TABLE": "preferences", "PREFERENCES_KEY": secrets.token_hex(32)}
             report("DynamoDB (local server)", [one_run(folder, table_env) for _ in range(args.runs)])
     return 0
 

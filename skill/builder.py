@@ -106,14 +106,22 @@ class Serializer(DefaultSerializer):
         return parsed.date() if obj_type is date else parsed
 
 
+class SkillBuilder(CustomSkillBuilder):
+    """The SDK's builder, knowing whether preferences are remembered (for ``/health``)."""
+
+    preferences_status: preferences.Status = "off"
+
+
 class VerifiedSkill(CustomSkill):
     """The SDK's skill, refusing a request unless the context *and* the session name this
     skill (the SDK compares the context's id alone, and lets a missing one through to
     fail later); with the quicker ``Serializer``."""
 
-    def __init__(self, skill_configuration: Any) -> None:
+    def __init__(self, skill_configuration: Any, preferences_status: preferences.Status = "off") -> None:
         super().__init__(skill_configuration=skill_configuration)
         self.serializer = Serializer()
+        #: Whether preferences are remembered: "on", "off" or "unavailable".
+        self.preferences_status = preferences_status
 
     def invoke(self, request_envelope: RequestEnvelope, context: Any) -> ResponseEnvelope:
         if self.skill_id is not None and not identity.is_for(request_envelope, self.skill_id):
@@ -133,7 +141,7 @@ def build(
     *,
     store: AbstractPersistenceAdapter | None = None,
     environ: Mapping[str, str] | None = None,
-) -> CustomSkillBuilder:
+) -> SkillBuilder:
     """The skill builder. Loads and checks the content and the screens' documents now, so
     that a broken file stops the host at start-up rather than failing a user's question.
 
@@ -141,14 +149,16 @@ def build(
     with; by default the SDK's own, with a short timeout. ``store`` remembers
     preferences between sessions; without one, ``environ`` (the hosts pass the
     process's environment) chooses it; with neither, nothing is remembered (the
-    developer tools and most tests)."""
+    developer tools and most tests). A store that cannot be opened leaves the skill
+    without one (see ``preferences.open_store``); ``preferences_status`` says so."""
     known = knowledge.load()
     dialogue.load()
     presentation.load()
+    status: preferences.Status = "on" if store is not None else "off"
     if store is None and environ is not None:
-        store = preferences.configured(environ)
+        store, status = preferences.open_store(environ)
     # The SDK's signature says an adapter, but None (no store) is its own default.
-    builder = CustomSkillBuilder(
+    builder = SkillBuilder(
         persistence_adapter=store,  # type: ignore[arg-type]
         api_client=api_client or AlexaApiClient(),
     )
@@ -165,6 +175,7 @@ def build(
     builder.add_global_response_interceptor(RepeatCacheInterceptor())
     builder.add_global_response_interceptor(ResponseLogInterceptor())
     builder.add_exception_handler(CatchAllExceptionHandler())
+    builder.preferences_status = status
     return builder
 
 
@@ -198,6 +209,6 @@ def create_skill(
     *,
     store: AbstractPersistenceAdapter | None = None,
     environ: Mapping[str, str] | None = None,
-) -> CustomSkill:
-    configuration = build(clock, rng, skill_id, api_client, store=store, environ=environ).skill_configuration
-    return VerifiedSkill(skill_configuration=configuration)
+) -> VerifiedSkill:
+    builder = build(clock, rng, skill_id, api_client, store=store, environ=environ)
+    return VerifiedSkill(builder.skill_configuration, preferences_status=builder.preferences_status)

@@ -32,6 +32,10 @@ log = logs.get("skill.reminders")
 #: (interaction_models/skill.json), and asked for by voice or with a consent card.
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
 
+#: Where Alexa's APIs live (the request's ``apiEndpoint``, by region: North America,
+#: Europe, Far East). The bearer token goes to one of these, over HTTPS, or nowhere.
+AMAZON_API_HOSTS = frozenset({"api.amazonalexa.com", "api.eu.amazonalexa.com", "api.fe.amazonalexa.com"})
+
 #: Seconds to wait for the Reminders API, to connect and to answer. Alexa waits about 8
 #: seconds for the whole response; a slow API must leave time for a kind answer.
 TIMEOUT_SECONDS = 3.0
@@ -53,11 +57,19 @@ class AlexaApiClient(ApiClient):
 
     ``verify`` is what ``requests`` takes: True (the usual trust store), or the path of a
     CA bundle (tests: the API played on loopback with a test certificate authority).
+    ``allowed_hosts``: the only hosts the token may go to: Amazon's API hosts, unless
+    a test plays the API on loopback.
     """
 
-    def __init__(self, timeout: float = TIMEOUT_SECONDS, verify: bool | str = True) -> None:
+    def __init__(
+        self,
+        timeout: float = TIMEOUT_SECONDS,
+        verify: bool | str = True,
+        allowed_hosts: frozenset[str] = AMAZON_API_HOSTS,
+    ) -> None:
         self.timeout = timeout
         self.verify = verify
+        self.allowed_hosts = allowed_hosts
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
         try:
@@ -65,8 +77,11 @@ class AlexaApiClient(ApiClient):
             from urllib3.util import parse_url
 
             url = request.url or ""
-            if parse_url(url).scheme != "https":
+            parsed = parse_url(url)
+            if parsed.scheme != "https":
                 raise ApiClientException("Requests against non-HTTPS endpoints are not allowed.")
+            if parsed.auth or (parsed.host or "").lower() not in self.allowed_hosts:
+                raise ApiClientException("Requests against hosts other than Alexa's APIs are not allowed.")
             headers = _as_dict(request.headers)
             data = None
             if request.body:

@@ -18,7 +18,13 @@ from skill.devtools import serving
 from skill.devtools.envelopes import ECHO_SHOW_8, Session
 from skill.devtools.generalising import generalising_resolver
 from skill.devtools.nlu import UtteranceResolver, resolver
+from skill.preferences import UserKeys
 from skill.speech import plain_text
+
+#: The secret the tests' preference stores key their records with (PREFERENCES_KEY),
+#: and those keys.
+TEST_SECRET = "tests-only-secret-" + "0123456789abcdef" * 2
+KEYS = UserKeys(TEST_SECRET)
 
 #: A Monday at 11:00 UK time (GMT): the nurse line is open.
 OPEN_TIME = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
@@ -133,12 +139,13 @@ class Conversation:
 @pytest.fixture(autouse=True, scope="session")
 def _preferences_kept_in_the_test_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Hosts started by the tests (and their subprocesses) keep their default SQLite
-    preference file in a temporary folder, never in the home directory, and never reach
-    a DynamoDB table unless a test asks."""
+    preference file in a temporary folder, never in the home directory, key their
+    records with the tests' secret, and never reach a DynamoDB table unless a test asks."""
     patch = pytest.MonkeyPatch()
     patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
     for name in ("PREFERENCES_DB", "PREFERENCES_TABLE", "PREFERENCES_STORE", "PREFERENCES_TIMEOUT"):
         patch.delenv(name, raising=False)
+    patch.setenv("PREFERENCES_KEY", TEST_SECRET)
     yield
     patch.undo()
 

@@ -116,13 +116,13 @@ def test_the_function_may_only_get_put_and_delete_items_in_its_own_table() -> No
     assert statement["Effect"] == "Allow"
     assert sorted(statement["Action"]) == ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
     assert statement["Resource"] == {"Fn::GetAtt": ["PreferencesTable", "Arn"]}
-    # Exactly the calls the store makes: the SDK adapter's get_item and delete_item, our put_item.
+    # Exactly the calls the store makes: the SDK adapter's delete_item, our get_item and put_item.
     spec = importlib.util.find_spec("ask_sdk_dynamodb.adapter")  # importing it needs an AWS region
     assert spec is not None and spec.origin is not None
     adapter_source = Path(spec.origin).read_text()
     ours = (ROOT / "skill" / "preferences" / "dynamodb.py").read_text()
-    assert {"get_item", "delete_item"} <= set(re.findall(r"\.(\w+_item)\(", adapter_source))
-    assert set(re.findall(r"\.(\w+_item)\(", ours)) == {"put_item"}
+    assert {"delete_item"} <= set(re.findall(r"\.(\w+_item)\(", adapter_source))
+    assert set(re.findall(r"\.(\w+_item)\(", ours)) == {"get_item", "put_item"}
 
 
 # --- The ASK CLI project ------------------------------------------------------------------
@@ -177,6 +177,35 @@ def test_the_manifest_asks_only_for_the_permission_the_code_uses() -> None:
     assert reminders.SCOPE in PRODUCTION_SOURCE and "AskForPermissionsConsentCard" in PRODUCTION_SOURCE
     assert "accountLinking" not in body and "accountLinking" not in json.dumps(body)
     assert "LinkAccountCard" not in PRODUCTION_SOURCE
+
+
+def test_the_manifest_subscribes_to_skill_disabled_so_that_disabling_deletes_the_record() -> None:
+    """Without the subscription Alexa never sends the event, and disabling deletes nothing."""
+    source = json.loads((ROOT / "interaction_models" / "skill.json").read_text())["manifest"]
+    for body in (source, manifest()):
+        names = [s["eventName"] for s in body["events"]["subscriptions"]]
+        assert names == ["SKILL_DISABLED"]
+        # The events endpoint differs per deployment, as the skill's own does.
+        assert "endpoint" not in body["events"]
+    # The ASK CLI's Lambda deployer points the events at the function it makes.
+    events = ask_resources()["skillInfrastructure"]["userConfig"]["skillEvents"]
+    assert events == {"subscriptions": ["SKILL_DISABLED"]}
+
+
+def test_a_deployments_events_endpoint_goes_into_the_package_and_is_not_staleness(tmp_path: Path) -> None:
+    arn = "arn:aws:lambda:eu-west-1:123456789012:function:skill"
+    package = tmp_path / "skill-package"
+    skill_package.write(package, events_endpoint=arn)
+    written = json.loads((package / "skill.json").read_text())["manifest"]["events"]
+    assert written == {"subscriptions": [{"eventName": "SKILL_DISABLED"}], "endpoint": {"uri": arn}}
+    assert skill_package.stale(package) == []
+
+
+def test_the_template_takes_the_preferences_key_as_a_hidden_parameter() -> None:
+    parameter = template()["Parameters"]["PreferencesKey"]
+    assert parameter["NoEcho"] is True and parameter["Type"] == "String"
+    assert parameter["MinLength"] >= preferences.MIN_KEY_CHARS and "Default" not in parameter
+    assert function()["Environment"]["Variables"]["PREFERENCES_KEY"] == {"Ref": "PreferencesKey"}
 
 
 def test_the_manifest_subscribes_only_to_events_the_code_handles() -> None:

@@ -3,9 +3,13 @@ user, and nothing else; forgetting them; a slow or failing store never holds up 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
+import os
 import sqlite3
+import stat
 import subprocess
 import sys
 import textwrap
@@ -17,18 +21,19 @@ from typing import Any
 import pytest
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
-from skill import dialogue, preferences
+from skill import builder, dialogue, preferences
 from skill.devtools.envelopes import Session
-from skill.preferences import ConfigurationError, Preferences, user_key
+from skill.preferences import ConfigurationError, Preferences, UserKeys
 from skill.preferences.bounded import BoundedAdapter
 from skill.preferences.sqlite import SqliteAdapter
-from tests.conftest import DISCLAIMER, ROOT, SLOW, Conversation, first_visit
+from tests.conftest import DISCLAIMER, KEYS, ROOT, SLOW, TEST_SECRET, Conversation, first_visit
 
 WORDS = dialogue.load()
 
 
 def sqlite_store(path: Path, timeout: float = 1.0) -> BoundedAdapter:
-    return BoundedAdapter(SqliteAdapter(path, busy_timeout=timeout), timeout=timeout, name="sqlite")
+    inner = SqliteAdapter(path, keys=KEYS, busy_timeout=timeout)
+    return BoundedAdapter(inner, timeout=timeout, name="sqlite")
 
 
 def rows(path: Path) -> list[tuple[Any, ...]]:
@@ -45,15 +50,15 @@ class Spy(AbstractPersistenceAdapter):
 
     def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
         self.calls.append("get")
-        return dict(self.records.get(user_key(request_envelope), {}))
+        return dict(self.records.get(KEYS(request_envelope), {}))
 
     def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
         self.calls.append("save")
-        self.records[user_key(request_envelope)] = dict(attributes)
+        self.records[KEYS(request_envelope)] = dict(attributes)
 
     def delete_attributes(self, request_envelope: Any) -> None:
         self.calls.append("delete")
-        self.records.pop(user_key(request_envelope), None)
+        self.records.pop(KEYS(request_envelope), None)
 
 
 class Broken(AbstractPersistenceAdapter):
@@ -104,21 +109,35 @@ def test_a_record_holds_only_the_rate_and_the_disclaimer_flag() -> None:
     assert Preferences.from_attributes(None) == Preferences()
 
 
-def test_records_are_kept_under_a_hash_of_the_user_id_never_the_id() -> None:
-    session = Session()
-    envelope = Session.launch(session)
+def envelope_of(raw: dict[str, Any]) -> Any:
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
 
-    request = DefaultSerializer().deserialize(json.dumps(envelope), RequestEnvelope)
-    key = user_key(request)
+    return DefaultSerializer().deserialize(json.dumps(raw), RequestEnvelope)
+
+
+def test_records_are_kept_under_a_keyed_hash_of_the_user_id_never_the_id_nor_a_plain_hash() -> None:
+    session = Session()
+    request = envelope_of(session.launch())
+    key = KEYS(request)
+    user_id = session.user_id.encode()
+    assert key == hmac.new(TEST_SECRET.encode(), user_id, hashlib.sha256).hexdigest()
     assert len(key) == 64 and session.user_id not in key
-    assert key == user_key(request)
-    assert key != user_key(DefaultSerializer().deserialize(json.dumps(Session().launch()), RequestEnvelope))
+    # Someone who holds the user id but not the secret cannot work the key out.
+    assert key != hashlib.sha256(user_id).hexdigest()
+    assert key != hashlib.sha256(b"secondary-breast-cancer-help:preferences:" + user_id).hexdigest()
+    assert key != UserKeys("another-secret-" + "x" * 32)(request)
+    assert key != KEYS(envelope_of(Session().launch()))
+    assert TEST_SECRET not in repr(KEYS)
+
+
+def test_a_key_shorter_than_32_characters_is_refused() -> None:
+    with pytest.raises(ConfigurationError):
+        UserKeys("short")
 
 
 def test_the_sqlite_table_cannot_hold_anything_else(tmp_path: Path) -> None:
-    SqliteAdapter(tmp_path / "p.sqlite3")
+    SqliteAdapter(tmp_path / "p.sqlite3", keys=KEYS)
     with sqlite3.connect(tmp_path / "p.sqlite3") as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(preferences)")]
         assert columns == ["user_key", "rate", "disclaimer_heard", "expires_at"]
@@ -201,8 +220,12 @@ def test_forget_me_deletes_the_record_and_says_so(tmp_path: Path) -> None:
     assert heard.speech.startswith(WORDS.phrasings("forget_done")[0])
     assert not heard.ends_session and heard.reprompt
     assert rows(path) == []
-    # Nothing more is written in this session, whatever the user does next.
-    talk.intent("SpeakSlowerIntent")
+    # Nothing more is written in this session, whatever the user does next: each of
+    # these changes what a record would hold (the rate, twice), so a record re-created
+    # after "forget me" would show here.
+    assert "prosody" not in talk.intent("SpeakNormallyIntent").ssml
+    assert rows(path) == []
+    assert talk.intent("SpeakSlowerIntent").ssml.startswith(SLOW)
     talk.intent("TreatmentOptionsIntent")
     assert rows(path) == []
     # Next time, a first visit again.
@@ -266,6 +289,133 @@ def test_disabling_the_skill_deletes_the_record_and_writes_nothing() -> None:
     response = talk.handler(event, None)
     assert "outputSpeech" not in response.get("response", {})
     assert spy.calls == ["delete"] and spy.records == {}
+
+
+def test_disabling_the_skill_deletes_the_sqlite_record(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    talk = Conversation(store=sqlite_store(path))
+    first_visit(talk)
+    assert len(rows(path)) == 1
+    event = talk.session.envelope(
+        {
+            "type": "AlexaSkillEvent.SkillDisabled",
+            "eventCreationTime": "2026-03-02T11:00:00Z",
+            "eventPublishingTime": "2026-03-02T11:00:01Z",
+            "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"},
+        }
+    )
+    del event["session"]
+    talk.handler(event, None)
+    assert rows(path) == []
+
+
+def test_the_help_says_what_is_remembered_and_that_forget_me_deletes_it(tmp_path: Path) -> None:
+    talk = Conversation(store=sqlite_store(tmp_path / "p.sqlite3"))
+    talk.open()
+    help_heard = talk.intent("AMAZON.HelpIntent")
+    assert help_heard.speech == WORDS.phrasings("help_remembering")[0]
+    assert "speaking speed" in help_heard.speech and "forget me" in help_heard.speech
+    assert len(help_heard.speech.split()) <= 60  # the whole turn, in one or two breaths
+    # Without a store, nothing is claimed.
+    assert Conversation().intent("AMAZON.HelpIntent").speech == WORDS.phrasings("help")[0]
+
+
+# --- Kept for a year, and no longer --------------------------------------------------------
+
+DAY = 24 * 60 * 60
+T0 = 1_780_000_000.0
+
+
+class Clock:
+    def __init__(self, now: float = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def clocked_store(path: Path, clock: Clock) -> BoundedAdapter:
+    return BoundedAdapter(SqliteAdapter(path, keys=KEYS, clock=clock), timeout=1.0, name="sqlite")
+
+
+def test_a_sqlite_record_is_kept_365_days_after_its_last_write_and_not_read_after(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    clock = Clock()
+    talk = Conversation(store=clocked_store(path, clock))
+    first_visit(talk)
+    [(_, _, _, expiry)] = rows(path)
+    assert expiry == int(T0) + 365 * DAY
+    clock.now = T0 + 365 * DAY - 1  # the last second of the year: still remembered
+    talk.next_session()
+    assert talk.open().ssml.startswith(SLOW)
+    clock.now = T0 + 365 * DAY  # expired, though still in the file: not read
+    talk.next_session()
+    assert "prosody" not in talk.open().ssml
+    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
+
+
+def test_expired_sqlite_records_are_purged_on_a_write_at_most_once_an_hour(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    clock = Clock()
+    store = clocked_store(path, clock)  # purges at start-up, at T0
+    first_visit(Conversation(store=store))  # user A, written at T0
+    clock.now = T0 + 366 * DAY
+    first_visit(Conversation(store=store))  # user B: more than an hour since, so A goes
+    assert len(rows(path)) == 1
+
+    def expired_row() -> None:
+        with sqlite3.connect(path) as connection:
+            expired = (int(clock.now) - 1,)
+            connection.execute("INSERT INTO preferences VALUES ('expired', 'slow', 1, ?)", expired)
+
+    expired_row()
+    clock.now += 60
+    first_visit(Conversation(store=store))  # C, a minute after the last purge: none now
+    assert "expired" in [row[0] for row in rows(path)]
+    clock.now += 60 * 60
+    first_visit(Conversation(store=store))  # D, an hour later: the expired row goes
+    assert "expired" not in [row[0] for row in rows(path)]
+    assert len(rows(path)) == 3  # B, C, D
+
+
+# --- Private on disk --------------------------------------------------------------------
+
+
+def test_the_folder_and_file_are_private_from_the_start_even_under_umask_000(tmp_path: Path) -> None:
+    folder = tmp_path / "state" / "skill"
+    path = folder / "p.sqlite3"
+    previous = os.umask(0)
+    try:
+        store = sqlite_store(path)
+        first_visit(Conversation(store=store))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
+    for name in ("p.sqlite3", "p.sqlite3-wal", "p.sqlite3-shm"):
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name
+
+
+def test_a_forgotten_record_leaves_the_disk(tmp_path: Path) -> None:
+    """secure_delete and a checkpoint: neither the database nor its write-ahead log
+    still holds the deleted record's key after "forget me"."""
+    path = tmp_path / "p.sqlite3"
+    store = sqlite_store(path)
+    first_visit(Conversation(store=store))  # someone else, who stays
+    talk = Conversation(store=store)
+    first_visit(talk)
+    key = KEYS(envelope_of(Session(user_id=talk.session.user_id).launch()))
+    assert len(rows(path)) == 2
+
+    def on_disk() -> bytes:
+        return b"".join(p.read_bytes() for p in tmp_path.glob("p.sqlite3*") if p.is_file())
+
+    assert key.encode() in on_disk()
+    talk.next_session()
+    talk.open()
+    talk.intent("ForgetMeIntent")
+    assert len(rows(path)) == 1
+    assert key.encode() not in on_disk()
 
 
 # --- A slow or failing store ------------------------------------------------------------
@@ -369,7 +519,7 @@ sys.path.insert(0, {root!r})
 from skill.builder import lambda_handler
 from skill.devtools.envelopes import Session
 
-handler = lambda_handler(environ={{"PREFERENCES_DB": {db!r}}})
+handler = lambda_handler(environ={{"PREFERENCES_DB": {db!r}, "PREFERENCES_KEY": {key!r}}})
 user, action = sys.argv[1], sys.argv[2]
 session = Session(user_id=user)
 out = []
@@ -388,7 +538,7 @@ print(json.dumps([r["response"].get("outputSpeech", {{}}).get("ssml", "") for r 
 
 
 def child(db: Path, *args: str) -> list[str]:
-    script = CHILD.format(root=str(ROOT), db=str(db))
+    script = CHILD.format(root=str(ROOT), db=str(db), key=TEST_SECRET)
     result = subprocess.run(
         [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120
     )
@@ -408,8 +558,8 @@ def test_sqlite_preferences_are_shared_between_processes(tmp_path: Path) -> None
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "busy.sqlite3"
-    SqliteAdapter(db)
-    script = CHILD.format(root=str(ROOT), db=str(db))
+    SqliteAdapter(db, keys=KEYS)
+    script = CHILD.format(root=str(ROOT), db=str(db), key=TEST_SECRET)
     writers = [
         subprocess.Popen(
             [sys.executable, "-c", script, f"amzn1.ask.account.W{n}", "many", "60"],
@@ -430,15 +580,16 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
 
 
 def test_configuration_chooses_the_store(tmp_path: Path) -> None:
-    sqlite = preferences.configured({"PREFERENCES_DB": str(tmp_path / "a.sqlite3")})
+    key = {"PREFERENCES_KEY": TEST_SECRET}
+    sqlite = preferences.configured({**key, "PREFERENCES_DB": str(tmp_path / "a.sqlite3")})
     assert isinstance(sqlite, BoundedAdapter) and isinstance(sqlite.inner, SqliteAdapter)
     assert sqlite.timeout == preferences.DEFAULT_TIMEOUT_SECONDS
-    default = preferences.configured({"XDG_STATE_HOME": str(tmp_path)})
+    default = preferences.configured({**key, "XDG_STATE_HOME": str(tmp_path)})
     assert isinstance(default, BoundedAdapter) and isinstance(default.inner, SqliteAdapter)
     assert default.inner.path == tmp_path / "secondary-breast-cancer-help" / "preferences.sqlite3"
-    assert preferences.configured({"PREFERENCES_STORE": "none"}) is None
+    assert preferences.open_store({**key, "PREFERENCES_STORE": "none"}) == (None, "off")
     # On Lambda, whose disk is not kept, nothing is remembered without a table.
-    assert preferences.configured({"AWS_LAMBDA_FUNCTION_NAME": "skill"}) is None
+    assert preferences.open_store({**key, "AWS_LAMBDA_FUNCTION_NAME": "skill"}) == (None, "off")
     bad_settings = (
         {"PREFERENCES_STORE": "redis"},
         {"PREFERENCES_STORE": "dynamodb"},  # and no table
@@ -446,7 +597,26 @@ def test_configuration_chooses_the_store(tmp_path: Path) -> None:
     )
     for bad in bad_settings:
         with pytest.raises(ConfigurationError):
-            preferences.configured(bad)
+            preferences.configured({**key, **bad})
+
+
+@pytest.mark.parametrize("secret", ["", "too-short-a-secret"])
+def test_without_a_key_nothing_is_remembered_and_the_skill_says_so_once(
+    tmp_path: Path, secret: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No guessable fallback: without PREFERENCES_KEY the store is not even opened."""
+    db = tmp_path / "p.sqlite3"
+    env = {"PREFERENCES_DB": str(db), "PREFERENCES_KEY": secret}
+    talk = Conversation()
+    talk.handler = builder.lambda_handler(clock=talk.clock, environ=env)
+    first_visit(talk)
+    talk.next_session()
+    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech  # nothing remembered
+    assert not db.exists()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "PREFERENCES_KEY" in warnings[0]
+    assert "forget me" not in talk.intent("AMAZON.HelpIntent").speech
+    assert builder.create_skill(environ=env).preferences_status == "unavailable"
 
 
 def test_the_lambda_host_without_a_table_never_imports_boto3() -> None:

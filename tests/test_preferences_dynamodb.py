@@ -24,7 +24,7 @@ from cfnlint.decode import decode
 from skill import dialogue, preferences
 from skill.devtools.envelopes import Session
 from skill.preferences import EXPIRY_ATTRIBUTE, KEEP_DAYS
-from tests.conftest import DISCLAIMER, ROOT, SLOW, Conversation, LocalDynamoDB, first_visit
+from tests.conftest import DISCLAIMER, KEYS, ROOT, SLOW, TEST_SECRET, Conversation, LocalDynamoDB, first_visit
 
 WORDS = dialogue.load()
 ZIP = ROOT / "build" / "lambda.zip"
@@ -69,7 +69,19 @@ def items(aws: LocalDynamoDB, name: str) -> list[dict[str, Any]]:
 
 
 def store(name: str, timeout: str = "1.0") -> Any:
-    return preferences.configured({"PREFERENCES_TABLE": name, "PREFERENCES_TIMEOUT": timeout})
+    return preferences.configured(
+        {"PREFERENCES_TABLE": name, "PREFERENCES_TIMEOUT": timeout, "PREFERENCES_KEY": TEST_SECRET}
+    )
+
+
+def opened_without_the_check(name: str, timeout: float) -> Any:
+    """The store as if it had been opened while the table was fine: for faults that
+    come after start-up."""
+    from skill.preferences.bounded import BoundedAdapter
+    from skill.preferences.dynamodb import dynamodb_adapter
+
+    inner = dynamodb_adapter(name, keys=KEYS, timeout=timeout)
+    return BoundedAdapter(inner, timeout=timeout, name="dynamodb")
 
 
 def test_the_template_table_has_the_key_and_expiry_the_code_uses() -> None:
@@ -106,8 +118,18 @@ def test_forget_me_leaves_no_record_in_dynamodb(aws: LocalDynamoDB, table: str) 
     assert items(aws, table) == []
 
 
-def test_a_missing_table_answers_with_defaults(aws: LocalDynamoDB, caplog: pytest.LogCaptureFixture) -> None:
-    talk = Conversation(store=store("no-such-table"))
+def test_a_missing_table_at_start_up_leaves_the_skill_without_preferences(
+    aws: LocalDynamoDB, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert store("no-such-table") is None
+    [warning] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "DynamoDB table no-such-table cannot be used (ResourceNotFoundException)" in warning
+
+
+def test_a_table_that_goes_away_after_start_up_answers_with_defaults(
+    aws: LocalDynamoDB, caplog: pytest.LogCaptureFixture
+) -> None:
+    talk = Conversation(store=opened_without_the_check("no-such-table", 1.0))
     assert talk.open().speech.startswith("Welcome")
     assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
     assert "preferences not read (dynamodb read failed (PersistenceException))" in caplog.text
@@ -121,7 +143,7 @@ def test_an_unreachable_server_answers_with_defaults_in_time(
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{port}")
-    talk = Conversation(store=store("preferences", timeout="0.5"))
+    talk = Conversation(store=opened_without_the_check("preferences", 0.5))
     started = time.monotonic()
     talk.open()
     assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
@@ -151,7 +173,7 @@ def test_a_server_that_never_answers_is_given_up_on_after_the_timeout(
     thread.start()
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{listener.getsockname()[1]}")
     try:
-        talk = Conversation(store=store("preferences", timeout="0.3"))
+        talk = Conversation(store=opened_without_the_check("preferences", 0.3))
         started = time.monotonic()
         welcome = talk.open()
         answer = talk.intent("TreatmentOptionsIntent")
@@ -205,7 +227,8 @@ def test_the_lambda_zip_remembers_with_dynamodb_on_a_clean_interpreter(
     first = Session()
     later = Session(user_id=first.user_id)
     events = [first.launch(), first.intent("SpeakSlowerIntent"), later.launch()]
-    remembered = run_zip(tmp_path, events, {**aws.env, "PREFERENCES_TABLE": table})
+    settings = {**aws.env, "PREFERENCES_TABLE": table, "PREFERENCES_KEY": TEST_SECRET}
+    remembered = run_zip(tmp_path, events, settings)
     assert remembered["boto3"] is True
     assert remembered["ssml"][2].startswith(SLOW)
     plain = run_zip(tmp_path, [Session().launch()], {})
@@ -221,3 +244,65 @@ def test_warnings_name_no_user(aws: LocalDynamoDB, table: str, caplog: pytest.Lo
     talk.intent("ForgetMeIntent")
     for record in caplog.records:
         assert talk.session.user_id not in record.getMessage()
+
+
+def test_an_item_past_its_expiry_is_not_read_though_time_to_live_has_not_removed_it(
+    aws: LocalDynamoDB, table: str
+) -> None:
+    """DynamoDB's time-to-live deletion can lag by days: the read itself ignores it."""
+    talk = Conversation(store=store(table))
+    first_visit(talk)
+    [item] = items(aws, table)
+    resource = boto3.resource("dynamodb", endpoint_url=aws.endpoint)
+    resource.Table(table).put_item(Item={**item, EXPIRY_ATTRIBUTE: int(time.time()) - 1})
+    talk.next_session()
+    assert "prosody" not in talk.open().ssml
+    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
+    # Written again, with a new year to run.
+    [item] = items(aws, table)
+    assert int(item[EXPIRY_ATTRIBUTE]) > time.time() + (KEEP_DAYS - 1) * 86400
+
+
+def test_a_dynamodb_item_is_kept_365_days_after_its_last_write(aws: LocalDynamoDB, table: str) -> None:
+    from skill.preferences.dynamodb import dynamodb_adapter
+
+    now = [1_780_000_000.0]
+    adapter = dynamodb_adapter(table, keys=KEYS, timeout=1.0, clock=lambda: now[0])
+    talk = Conversation(store=adapter)
+    first_visit(talk)
+    [item] = items(aws, table)
+    assert int(item[EXPIRY_ATTRIBUTE]) == 1_780_000_000 + 365 * 86400
+    now[0] += 365 * 86400 - 1
+    talk.next_session()
+    assert talk.open().ssml.startswith(SLOW)
+    now[0] += 1
+    talk.next_session()
+    assert "prosody" not in talk.open().ssml
+
+
+def test_disabling_the_skill_deletes_the_dynamodb_item(aws: LocalDynamoDB, table: str) -> None:
+    talk = Conversation(store=store(table))
+    first_visit(talk)
+    assert items(aws, table)
+    event = talk.session.envelope(
+        {
+            "type": "AlexaSkillEvent.SkillDisabled",
+            "eventCreationTime": "2026-03-02T11:00:00Z",
+            "eventPublishingTime": "2026-03-02T11:00:01Z",
+            "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"},
+        }
+    )
+    del event["session"]
+    talk.handler(event, None)
+    assert items(aws, table) == []
+
+
+def test_forget_me_then_a_turn_that_would_write_leaves_no_item(aws: LocalDynamoDB, table: str) -> None:
+    talk = Conversation(store=store(table))
+    first_visit(talk)
+    talk.next_session()
+    talk.open()
+    talk.intent("ForgetMeIntent")
+    talk.intent("SpeakNormallyIntent")  # changes the rate: would write, were it allowed
+    talk.intent("SpeakSlowerIntent")
+    assert items(aws, table) == []

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -26,6 +28,8 @@ LONDON = ZoneInfo("Europe/London")
 WORDS = dialogue.load()
 HELPLINE = knowledge.load().helpline
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
+#: The API played on loopback: the only host the tests' client may send the token to.
+LOOPBACK_ONLY = frozenset({"127.0.0.1"})
 #: The client's timeout in these tests; the slow API answers well after it.
 TIMEOUT = 0.5
 
@@ -68,7 +72,7 @@ def api(api_server: RemindersApi, monkeypatch: pytest.MonkeyPatch) -> RemindersA
 
 def conversation(api: RemindersApi, now: datetime, *, granted: bool = True) -> Conversation:
     """A user at ``now``; ``granted``: they have given the skill the reminders permission."""
-    client = AlexaApiClient(timeout=TIMEOUT, verify=api.ca_bundle)
+    client = AlexaApiClient(timeout=TIMEOUT, verify=api.ca_bundle, allowed_hosts=LOOPBACK_ONLY)
     talk = Conversation(now=now, exact=True, api_client=client)
     talk.session.api_endpoint = api.url
     talk.session.consent_token = "test-consent-token" if granted else None
@@ -401,12 +405,112 @@ def test_the_conversation_goes_on_after_a_failure(api: RemindersApi) -> None:
     assert heard.speech and not heard.ends_session
 
 
-def test_the_token_never_goes_over_plain_http(api: RemindersApi) -> None:
+class RawListener:
+    """A plain TCP listener on loopback that records every byte it is sent and answers
+    nothing: what would reach anyone listening on the way, were the client to send."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen()
+        self.socket.settimeout(0.05)
+        self.port: int = self.socket.getsockname()[1]
+        self.received = bytearray()
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            with connection:
+                connection.settimeout(2)
+                # Read up to the end of the request's headers (or until the client
+                # stops), then hang up: the client's request fails, after it was sent.
+                while b"\r\n\r\n" not in self.received:
+                    try:
+                        chunk = connection.recv(65536)
+                    except OSError:
+                        break
+                    if not chunk:
+                        break
+                    self.received += chunk
+
+    def close(self) -> bytes:
+        """Stops listening; everything received (all of it arrived before the client's
+        request returned, since the listener hangs up only after reading)."""
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.socket.close()
+        return bytes(self.received)
+
+
+@pytest.fixture
+def listener() -> Iterator[RawListener]:
+    raw = RawListener()
+    yield raw
+    raw.close()
+
+
+def test_the_raw_listener_records_a_request_sent_to_it(listener: RawListener, api: RemindersApi) -> None:
+    """The listener below can fail the test: plain HTTP sent to it is recorded."""
+    import requests
+
+    with pytest.raises(requests.RequestException):
+        requests.post(
+            f"http://127.0.0.1:{listener.port}/v1/alerts/reminders",
+            headers={"Authorization": "Bearer test-token"},
+            timeout=5,
+        )
+    assert b"Authorization: Bearer test-token" in listener.close()
+
+
+def test_the_token_never_goes_over_plain_http(listener: RawListener, api: RemindersApi) -> None:
+    """An apiEndpoint of http:// (the host allowed, so only the scheme check stands in
+    the way): not one byte reaches the listener, and the user gets the kind answer."""
     talk = conversation(api, SATURDAY_EVENING)
-    talk.session.api_endpoint = api.url.replace("https", "http")
+    talk.session.api_endpoint = f"http://127.0.0.1:{listener.port}"
     talk.intent("HelplineIntent")
     assert_kind_failure(talk.intent("AMAZON.YesIntent"))
+    assert listener.close() == b"" and listener.connections == 0
     assert api.received == []
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://127.0.0.1:{port}",
+        "https://localhost:{port}",
+        "https://api.amazonalexa.com@127.0.0.1:{port}",
+    ],
+)
+def test_the_token_goes_only_to_amazons_api_hosts(
+    listener: RawListener, api: RemindersApi, endpoint: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The skill's own client (Amazon's hosts only): any other host (here all on
+    loopback, so that nothing could leave the machine) gets nothing, not even a
+    connection, and the user gets the kind answer."""
+    talk = Conversation(now=SATURDAY_EVENING, exact=True, api_client=AlexaApiClient(timeout=TIMEOUT))
+    talk.session.api_endpoint = endpoint.format(port=listener.port)
+    talk.session.consent_token = "test-consent-token"
+    talk.intent("HelplineIntent")
+    assert_kind_failure(talk.intent("AMAZON.YesIntent"))
+    assert listener.close() == b"" and listener.connections == 0
+    assert "test-consent-token" not in caplog.text
+
+
+def test_the_allowed_hosts_are_amazons_three_api_hosts() -> None:
+    assert {
+        "api.amazonalexa.com",
+        "api.eu.amazonalexa.com",
+        "api.fe.amazonalexa.com",
+    } == reminders.AMAZON_API_HOSTS
+    assert AlexaApiClient().allowed_hosts == reminders.AMAZON_API_HOSTS
 
 
 # --- Discreet and private ---------------------------------------------------------------

@@ -89,7 +89,7 @@ def test_production_server_other_methods_size_and_health(readme_server: RunningS
     status, _ = post(readme_server, b"{" + b" " * 200_000 + b"}", {"Content-Type": "application/json"})
     assert status == 413
     with urllib.request.urlopen(readme_server.url + "/health", timeout=10) as response:
-        assert json.loads(response.read()) == {"status": "ok"}
+        assert json.loads(response.read()) == {"status": "ok", "preferences": "on"}
 
 
 def test_production_server_refuses_to_start_without_a_skill_id() -> None:

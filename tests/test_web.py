@@ -77,7 +77,7 @@ def test_oversized_body_gets_413(client: FlaskClient) -> None:
 
 def test_health_route_for_load_balancers(client: FlaskClient) -> None:
     response = client.get("/health")
-    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert response.status_code == 200 and response.get_json() == {"status": "ok", "preferences": "off"}
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ class HelpHandler(IntentHandler):
     intents = ("AMAZON.HelpIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        speech = Speech().say(turn.say("help"))
+        speech = Speech().say(turn.say("help_remembering" if turn.remembers else "help"))
         reprompt = Speech().say(turn.say("help_reprompt"))
         card = turn.welcome_card()
         return turn.respond(speech, reprompt=reprompt, card=card, pending="anything_else")

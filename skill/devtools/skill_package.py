@@ -6,6 +6,13 @@
 model``). ``ask deploy`` uploads this folder (``ask-resources.json``); a test fails when
 it is stale. Edit ``interaction_models/``, never ``skill-package/``.
 
+The manifest subscribes to ``SKILL_DISABLED`` (the user disabled the skill: their
+preferences are deleted). Alexa sends skill events to the manifest's events endpoint,
+which, like the skill's own endpoint, differs per deployment: the ASK CLI's Lambda
+deployer sets it (``skillEvents`` in ``ask-resources.json``); with SAM, give the
+function's ARN as ``SKILL_ENDPOINT`` (``SKILL_ENDPOINT=arn:... make skill-package``)
+and the package carries it. A package that differs only in that endpoint is not stale.
+
 Some of the manifest only the skill's owner can supply: a privacy policy and terms of
 use on their own web site, and the skill's icons. ``owner_to_do`` lists what is still
 missing; ``python -m skill check`` prints the list without failing, since a
@@ -29,9 +36,13 @@ def render(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def files(source: Path = SOURCE) -> dict[str, str]:
-    """Each file of the package (path inside ``skill-package/``) and its text."""
+def files(source: Path = SOURCE, events_endpoint: str | None = None) -> dict[str, str]:
+    """Each file of the package (path inside ``skill-package/``) and its text; with
+    ``events_endpoint`` (a Lambda ARN or HTTPS URL), where skill events go."""
     manifest = json.loads((source / "skill.json").read_text(encoding="utf-8"))
+    events = manifest.get("manifest", {}).get("events")
+    if events_endpoint and isinstance(events, dict):
+        events["endpoint"] = {"uri": events_endpoint}
     model = json.loads((source / f"{LOCALE}.json").read_text(encoding="utf-8"))
     return {
         "skill.json": render(manifest),
@@ -54,14 +65,28 @@ def stale(package: Path = PACKAGE, source: Path = SOURCE) -> list[str]:
     differing = [
         name
         for name, text in wanted.items()
-        if not (package / name).is_file() or (package / name).read_text(encoding="utf-8") != text
+        if not (package / name).is_file()
+        or _without_events_endpoint((package / name).read_text(encoding="utf-8")) != text
     ]
     return sorted(set(differing) | (found - set(wanted)))
 
 
-def write(package: Path = PACKAGE, source: Path = SOURCE) -> list[str]:
+def _without_events_endpoint(text: str) -> str:
+    """A manifest's text as it would be without a deployment's events endpoint."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    events = data.get("manifest", {}).get("events") if isinstance(data, dict) else None
+    if not isinstance(events, dict) or "endpoint" not in events:
+        return text
+    del events["endpoint"]
+    return render(data)
+
+
+def write(package: Path = PACKAGE, source: Path = SOURCE, events_endpoint: str | None = None) -> list[str]:
     written = []
-    for name, text in files(source).items():
+    for name, text in files(source, events_endpoint).items():
         target = package / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
@@ -109,7 +134,9 @@ def owner_to_do(manifest: dict[str, Any]) -> list[str]:
 
 
 def main() -> int:
-    written = write()
+    import os
+
+    written = write(events_endpoint=os.environ.get("SKILL_ENDPOINT") or None)
     print(f"skill-package: {', '.join(written) if written else 'up to date'}")
     manifest = json.loads((SOURCE / "skill.json").read_text(encoding="utf-8"))
     for line in owner_to_do(manifest):

@@ -23,6 +23,7 @@ KEYS: Mapping[str, frozenset[str]] = {
     "welcome_reprompt": frozenset(),
     "start_over": frozenset(),
     "help": frozenset(),
+    "help_remembering": frozenset(),
     "help_reprompt": frozenset(),
     "fallback": frozenset(),
     "fallback_reprompt": frozenset(),

@@ -84,9 +84,13 @@ def create_app(
         response: Response = adapter.dispatch_request()
         return response
 
+    # Whether preferences are remembered: "on", "off", or "unavailable" (asked for, but
+    # the store could not be opened, or there is no key): the skill answers either way.
+    preferences_status = getattr(skill, "preferences_status", "off")
+
     @app.get("/health")
     def health() -> Response:
-        return jsonify(status="ok")
+        return jsonify(status="ok", preferences=preferences_status)
 
     @app.errorhandler(RequestRefused)
     def refused(error: RequestRefused) -> tuple[Response, int]:

@@ -18,10 +18,19 @@ Which store is chosen from the configuration when the skill is built (``configur
                        (its disk is not kept), SQLite anywhere else
 ``PREFERENCES_TIMEOUT`` seconds a read, write or delete may take before the skill
                        answers without it (default 1.0)
+``PREFERENCES_KEY``    the secret for the records' keys (at least 32 characters):
+                       without it nothing is remembered
 =====================  =========================================================
 
-A record is kept under a hash of the user id, never the id itself, and expires
-``KEEP_DAYS`` after it was last written.
+A record is kept under an HMAC-SHA256 of the user id with ``PREFERENCES_KEY``, never
+the id itself nor a plain hash of it (anyone holding a user id could find that row),
+and expires ``KEEP_DAYS`` after it was last written.
+
+An optional feature never stops the skill: a store that cannot be opened or used at
+start-up (a corrupt or locked file, a read-only folder, a full disk, DynamoDB out of
+reach), or a missing key, leaves the skill running without preferences after one
+warning naming the error's type and the path or table (never anything about a user);
+``open_store`` says which, and the web service's ``/health`` reports it.
 """
 
 from __future__ import annotations
@@ -41,14 +50,19 @@ if TYPE_CHECKING:
 log = logs.get("skill.preferences")
 
 Rate = Literal["normal", "slow"]
+#: Whether preferences are remembered: ``on``; ``off`` (none asked for: ``none``, or
+#: Lambda without a table); ``unavailable`` (asked for, but no key, or the store could
+#: not be opened or used at start-up). The web service's ``/health`` reports it.
+Status = Literal["on", "off", "unavailable"]
 #: A record not written for this long is deleted (DynamoDB's time to live; SQLite on read).
 KEEP_DAYS = 365
 #: The DynamoDB attribute that holds the expiry time (seconds since the epoch): the
 #: table's time-to-live attribute in template.yaml.
 EXPIRY_ATTRIBUTE = "expiresAt"
 DEFAULT_TIMEOUT_SECONDS = 1.0
+#: The fewest characters ``PREFERENCES_KEY`` may have (``openssl rand -hex 32`` gives 64).
+MIN_KEY_CHARS = 32
 _APP_DIR = "secondary-breast-cancer-help"
-_KEY_PREFIX = "secondary-breast-cancer-help:preferences:"
 
 
 class ConfigurationError(ValueError):
@@ -74,18 +88,34 @@ class Preferences(NamedTuple):
         return {"rate": self.rate, "disclaimerHeard": self.disclaimer_heard}
 
 
-def user_key(request_envelope: Any) -> str:
-    """The key a user's record is kept under: a hash of the user id, so that the store
-    (and anything that prints a key) never holds the id itself."""
-    try:
-        user_id = request_envelope.context.system.user.user_id
-    except AttributeError:
-        user_id = None
-    if not isinstance(user_id, str) or not user_id:
-        raise PersistenceException("the request carries no user id")
-    import hashlib  # here: only a configured store needs it, and a cold start should not
+class UserKeys:
+    """The key a user's record is kept under: HMAC-SHA256 of the user id with a secret
+    (``PREFERENCES_KEY``), so that the store (and anything that prints a key) never
+    holds the id, and nobody who holds a user id but not the secret can find the row."""
 
-    return hashlib.sha256((_KEY_PREFIX + user_id).encode("utf-8")).hexdigest()
+    __slots__ = ("_secret",)
+
+    def __init__(self, secret: str | bytes) -> None:
+        raw = secret.encode("utf-8") if isinstance(secret, str) else secret
+        if len(raw) < MIN_KEY_CHARS:
+            raise ConfigurationError(f"PREFERENCES_KEY must be at least {MIN_KEY_CHARS} characters")
+        self._secret = raw
+
+    def __repr__(self) -> str:
+        return "UserKeys(<secret>)"
+
+    def __call__(self, request_envelope: Any) -> str:
+        try:
+            user_id = request_envelope.context.system.user.user_id
+        except AttributeError:
+            user_id = None
+        if not isinstance(user_id, str) or not user_id:
+            raise PersistenceException("the request carries no user id")
+        # Imported here: only a configured store needs them, and a cold start should not.
+        import hashlib
+        import hmac
+
+        return hmac.new(self._secret, user_id.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def expires_at(now: float) -> int:
@@ -111,9 +141,19 @@ def _timeout(environ: Mapping[str, str]) -> float:
     return seconds
 
 
-def configured(environ: Mapping[str, str] | None = None) -> AbstractPersistenceAdapter | None:
-    """The store this configuration asks for (see the module's docstring), bounded by
-    the timeout; ``None`` when nothing is to be remembered."""
+class OpenedStore(NamedTuple):
+    """The store to use (``None``: remember nothing) and why (see ``Status``)."""
+
+    store: AbstractPersistenceAdapter | None
+    status: Status
+
+
+def open_store(environ: Mapping[str, str] | None = None) -> OpenedStore:
+    """The store this configuration asks for (see the module's docstring), opened and
+    tried once now, bounded by the timeout. A setting that cannot mean anything (an
+    unknown store, a timeout that is not a number) is a ``ConfigurationError``: the
+    host refuses to start. Anything that goes wrong in opening the store is not: the
+    skill runs without preferences, and says so in one warning."""
     env = os.environ if environ is None else environ
     table = env.get("PREFERENCES_TABLE", "").strip()
     kind = env.get("PREFERENCES_STORE", "").strip().lower()
@@ -124,25 +164,63 @@ def configured(environ: Mapping[str, str] | None = None) -> AbstractPersistenceA
             kind = "none"  # Lambda keeps no disk between containers: set PREFERENCES_TABLE
         else:
             kind = "sqlite"
+    if kind not in ("dynamodb", "sqlite", "none"):
+        raise ConfigurationError(f"PREFERENCES_STORE must be dynamodb, sqlite or none, not {kind!r}")
+    if kind == "dynamodb" and not table:
+        raise ConfigurationError("PREFERENCES_STORE=dynamodb needs PREFERENCES_TABLE, the table's name")
     timeout = _timeout(env)
     if kind == "none":
         log.info("preferences: not remembered between sessions")
-        return None
+        return OpenedStore(None, "off")
+    secret = env.get("PREFERENCES_KEY", "")
+    if len(secret.encode("utf-8")) < MIN_KEY_CHARS:
+        problem = "is not set" if not secret else f"is shorter than {MIN_KEY_CHARS} characters"
+        log.warning("preferences: not remembered: PREFERENCES_KEY %s (the records' secret key)", problem)
+        return OpenedStore(None, "unavailable")
+    keys = UserKeys(secret)
     from skill.preferences.bounded import BoundedAdapter
 
     if kind == "sqlite":
         from pathlib import Path
 
-        from skill.preferences.sqlite import SqliteAdapter
-
         path = Path(env.get("PREFERENCES_DB") or default_sqlite_path(env)).expanduser()
-        log.info("preferences: SQLite at %s", path)
-        return BoundedAdapter(SqliteAdapter(path, busy_timeout=timeout), timeout=timeout, name="sqlite")
-    if kind == "dynamodb":
-        if not table:
-            raise ConfigurationError("PREFERENCES_STORE=dynamodb needs PREFERENCES_TABLE, the table's name")
-        from skill.preferences.dynamodb import dynamodb_adapter
+        where = f"SQLite at {path}"
+    else:
+        where = f"DynamoDB table {table}"
+    try:
+        if kind == "sqlite":
+            from skill.preferences.sqlite import SqliteAdapter
 
-        log.info("preferences: DynamoDB table %s", table)
-        return BoundedAdapter(dynamodb_adapter(table, timeout=timeout), timeout=timeout, name="dynamodb")
-    raise ConfigurationError(f"PREFERENCES_STORE must be dynamodb, sqlite or none, not {kind!r}")
+            inner: AbstractPersistenceAdapter = SqliteAdapter(path, keys=keys, busy_timeout=timeout)
+        else:
+            from skill.preferences.dynamodb import dynamodb_adapter
+
+            inner = dynamodb_adapter(table, keys=keys, timeout=timeout)
+        store = BoundedAdapter(inner, timeout=timeout, name=kind)
+        store.check()
+    except ConfigurationError as error:
+        # Our own words (for example: no AWS region), never a user's.
+        log.warning("preferences: not remembered: %s cannot be used (%s)", where, error)
+        return OpenedStore(None, "unavailable")
+    except Exception as error:
+        cause = error.__cause__ or error.__context__ if isinstance(error, PersistenceException) else None
+        log.warning("preferences: not remembered: %s cannot be used (%s)", where, _kind(cause or error))
+        return OpenedStore(None, "unavailable")
+    log.info("preferences: %s", where)
+    return OpenedStore(store, "on")
+
+
+def _kind(error: BaseException) -> str:
+    """The error's type, and SQLite's or the system's name for it (``SQLITE_FULL``,
+    ``EACCES``): never its message, which may quote a path's contents or a server's."""
+    import errno
+
+    name = getattr(error, "sqlite_errorname", None)
+    if name is None and isinstance(error, OSError) and error.errno is not None:
+        name = errno.errorcode.get(error.errno)
+    return f"{type(error).__name__} {name}" if isinstance(name, str) else type(error).__name__
+
+
+def configured(environ: Mapping[str, str] | None = None) -> AbstractPersistenceAdapter | None:
+    """The store this configuration asks for, or ``None`` (see ``open_store``)."""
+    return open_store(environ).store

@@ -71,6 +71,19 @@ class BoundedAdapter(AbstractPersistenceAdapter):
         except Exception as error:
             raise PersistenceException(f"{self.name} {operation} failed ({type(error).__name__})") from None
 
+    def check(self) -> None:
+        """Opens and uses the store once, as at start-up, within the time limit: the
+        error's type is kept (``PersistenceException``'s cause) for the one warning."""
+        check = getattr(self.inner, "check", None)
+        if check is None:
+            return
+        future = self._executor().submit(check)
+        try:
+            future.result(timeout=self.timeout)
+        except FutureTimeout:
+            late = f"{self.name} check took longer than {self.timeout:g}s"
+            raise PersistenceException(late) from TimeoutError()
+
     def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
         attributes = self._run("read", lambda: self.inner.get_attributes(request_envelope))
         return dict(attributes) if isinstance(attributes, dict) else {}

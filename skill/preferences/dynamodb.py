@@ -4,15 +4,18 @@ and for more than one server.
 Imported only when a table is configured (``PREFERENCES_TABLE``): boto3 takes a good
 part of a second to import, which a skill without a table never pays on a cold start.
 
-The item is ``{"id": <hash of the user id>, "attributes": {"rate", "disclaimerHeard"},
-"expiresAt": <epoch seconds>}``: the SDK adapter reads and deletes it as it always
-does; writing is the adapter's own ``put_item`` (one whole item, never a part), with
-only the preferences and the expiry that the table's time to live acts on.
+The item is ``{"id": <keyed hash of the user id>, "attributes": {"rate",
+"disclaimerHeard"}, "expiresAt": <epoch seconds>}``: the SDK adapter deletes it as it
+always does; reading and writing are our own ``get_item`` and ``put_item`` (one whole
+item, never a part), with only the preferences and the expiry that the table's time to
+live acts on. DynamoDB's time-to-live deletion can lag by days, so a read ignores an
+item past its ``expiresAt``.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -20,7 +23,7 @@ import botocore.exceptions
 from ask_sdk_core.exceptions import PersistenceException
 from botocore.config import Config
 
-from skill.preferences import EXPIRY_ATTRIBUTE, ConfigurationError, Preferences, expires_at, user_key
+from skill.preferences import EXPIRY_ATTRIBUTE, ConfigurationError, Preferences, expires_at
 
 try:
     # The SDK module makes a default boto3 resource when it is imported, which needs a region.
@@ -34,14 +37,48 @@ PARTITION_KEY = "id"
 ATTRIBUTES = "attributes"
 
 
+#: The key the start-up check reads: never a user's (theirs are 64 hex digits).
+CHECK_KEY = "start-up-check"
+
+
 class PreferencesTable(DynamoDbAdapter):
-    """The SDK's adapter, keyed by a hash of the user id, writing only preferences."""
+    """The SDK's adapter, keyed by a keyed hash of the user id, writing only preferences
+    and reading only items that have not expired."""
+
+    def __init__(self, *args: Any, clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clock = clock
+
+    def check(self) -> None:
+        """One read, as every session makes: the table is there and can be reached."""
+        self.dynamodb.Table(self.table_name).get_item(Key={self.partition_key_name: CHECK_KEY})
+
+    def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
+        key = self.partition_keygen(request_envelope)
+        try:
+            response = self.dynamodb.Table(self.table_name).get_item(
+                Key={self.partition_key_name: key}, ConsistentRead=True
+            )
+        except Exception as error:
+            raise PersistenceException(f"DynamoDB read failed ({type(error).__name__})") from None
+        item = response.get("Item")
+        if not isinstance(item, dict):
+            return {}
+        expiry = item.get(EXPIRY_ATTRIBUTE)
+        try:
+            expired = expiry is None or int(expiry) <= int(self.clock())
+        except (TypeError, ValueError):
+            expired = True
+        if expired:
+            return {}  # time to live has not caught up with it yet
+        attributes = item.get(self.attribute_name)
+        return dict(attributes) if isinstance(attributes, dict) else {}
 
     def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
         item = {
             self.partition_key_name: self.partition_keygen(request_envelope),
             self.attribute_name: Preferences.from_attributes(attributes).to_attributes(),
-            EXPIRY_ATTRIBUTE: expires_at(time.time()),
+            EXPIRY_ATTRIBUTE: expires_at(self.clock()),
         }
         try:
             self.dynamodb.Table(self.table_name).put_item(Item=item)
@@ -49,7 +86,9 @@ class PreferencesTable(DynamoDbAdapter):
             raise PersistenceException(f"DynamoDB write failed ({type(error).__name__})") from None
 
 
-def dynamodb_adapter(table: str, *, timeout: float) -> PreferencesTable:
+def dynamodb_adapter(
+    table: str, *, keys: Callable[[Any], str], timeout: float, clock: Callable[[], float] = time.time
+) -> PreferencesTable:
     """The adapter for ``table``. botocore's own limits are set to the same timeout and
     one retry, so that an abandoned call ends soon (see ``bounded``). The endpoint is
     AWS's, unless ``AWS_ENDPOINT_URL_DYNAMODB`` says otherwise (the tests' local server)."""
@@ -66,6 +105,7 @@ def dynamodb_adapter(table: str, *, timeout: float) -> PreferencesTable:
         partition_key_name=PARTITION_KEY,
         attribute_name=ATTRIBUTES,
         create_table=False,
-        partition_keygen=user_key,
+        partition_keygen=keys,
+        clock=clock,
         dynamodb_resource=resource,
     )
