@@ -6,6 +6,10 @@
 model``). ``ask deploy`` uploads this folder (``ask-resources.json``); a test fails when
 it is stale. Edit ``interaction_models/``, never ``skill-package/``.
 
+The model is tracked by git once, in ``interaction_models/``: the package's copy is
+ignored, so run ``make skill-package`` before ``ask deploy`` (``make model``, ``make
+check`` and ``make test`` run it too).
+
 Some of the manifest only the skill's owner can supply: a privacy policy and terms of
 use on their own web site, and the skill's icons. ``owner_to_do`` lists what is still
 missing; ``python -m skill check`` prints the list without failing, since a
