@@ -28,7 +28,7 @@ lint: install
 	$(PY) -m ruff check skill lambda tests benchmarks scripts
 	$(PY) -m mypy
 
-check: install
+check: install skill-package
 	$(PY) -m skill check
 
 # Expand the grammar in interaction_models/grammar/ into interaction_models/en-GB.json
@@ -39,7 +39,9 @@ model: install
 	$(PY) -m skill.devtools.skill_package
 
 # The ASK CLI's skill package (skill-package/: manifest and model), generated from
-# interaction_models/; `make model` runs it too. A test fails if it is stale.
+# interaction_models/; `make model` runs it too. Its model is not tracked by git (the one
+# tracked copy is interaction_models/en-GB.json): run this before `ask deploy`. `make check`
+# and `make test` run it first; a test fails if it is stale.
 skill-package: install
 	$(PY) -m skill.devtools.skill_package
 
@@ -55,7 +57,7 @@ tune: install
 
 # Everything: lint, types, the model and content check, the understanding floors, then
 # every test (the zip smoke test needs build/lambda.zip, and the render test the browser).
-test: lint check evaluate lambda screens-deps
+test: skill-package lint check evaluate lambda screens-deps
 	$(PY) -m pytest
 
 # What rendering the screens needs: Debian's Chromium (installed with apt-get when running

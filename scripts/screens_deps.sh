@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what rendering the screens needs (see README, "Screens (Echo Show)"):
+# Installs what rendering the screens needs (see docs/screens.md):
 # Debian's Chromium, and the pinned npm packages in screens/ (npm ci). Run by
 # `make screens-deps`, and so by `make test`. As root (CI, a fresh machine) it installs
 # Chromium with apt-get when it is missing; anyone else is told how to get it.

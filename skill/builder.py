@@ -25,7 +25,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 from ask_sdk_model.services import ApiClient
 
-from skill import dialogue, identity, knowledge, preferences, presentation
+from skill import dialogue, handler_log, identity, knowledge, preferences, presentation
 from skill.clock import utc_now
 from skill.conversation import helpline, navigation, privacy, reminders, safety, screens, topics
 from skill.conversation.base import IntentHandler
@@ -166,6 +166,7 @@ def build(
     builder.skill_id = skill_id  # type: ignore[assignment]
     for handler in request_handlers(known):
         builder.add_request_handler(handler)
+    handler_log.install(builder)
     builder.add_global_request_interceptor(
         TurnInterceptor(known, dialogue.load, clock, rng or random.Random(), remembers=store is not None)
     )

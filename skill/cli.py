@@ -191,6 +191,12 @@ def command_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if problems else 0
 
 
+def command_replay(args: argparse.Namespace, out: TextIO) -> int:
+    from skill.devtools import replay
+
+    return replay.main(args.file, args.at, args.trace, out, sys.stderr)
+
+
 def command_serve(args: argparse.Namespace, out: TextIO) -> int:
     from skill.hosts import server
 
@@ -228,6 +234,11 @@ def parser() -> argparse.ArgumentParser:
         "--export-annotations", metavar="PATH", help="write it as an Alexa NLU annotation set"
     )
 
+    replay = commands.add_parser("replay", help="play a recorded request envelope (JSON) and print the reply")
+    replay.add_argument("file", help="the request envelope, as Alexa sent it")
+    replay.add_argument("--trace", action="store_true", help="say which handler answered and why")
+    replay.add_argument("--at", help="pretend it is this time (default: the request's own timestamp)")
+
     from skill.hosts import server
 
     server.add_arguments(commands.add_parser("serve", help="serve the skill over HTTP"))
@@ -245,4 +256,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, lines: Tex
         return command_check(args, out)
     if args.command == "evaluate":
         return command_evaluate(args, out)
+    if args.command == "replay":
+        return command_replay(args, out)
     return command_serve(args, out)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+_DEBUG = 10
 _INFO = 20
 _pending_levels: dict[str, str] = {}
 
@@ -50,6 +51,13 @@ class Log:
         logger = self._logger()
         if logger.isEnabledFor(_INFO):
             logger.info(message, *args)
+
+    def debug(self, message: str, *args: object) -> None:
+        if "logging" not in sys.modules:
+            return  # as for info: nothing can be listening
+        logger = self._logger()
+        if logger.isEnabledFor(_DEBUG):
+            logger.debug(message, *args)
 
     def warning(self, message: str, *args: object) -> None:
         self._logger().warning(message, *args)

@@ -1,4 +1,4 @@
-"""The production server, started as the README says, over real HTTP and HTTPS."""
+"""The production server, started as docs/deploying.md says, over real HTTP and HTTPS."""
 
 from __future__ import annotations
 

@@ -13,6 +13,10 @@ deployer sets it (``skillEvents`` in ``ask-resources.json``); with SAM, give the
 function's ARN as ``SKILL_ENDPOINT`` (``SKILL_ENDPOINT=arn:... make skill-package``)
 and the package carries it. A package that differs only in that endpoint is not stale.
 
+The model is tracked by git once, in ``interaction_models/``: the package's copy is
+ignored, so run ``make skill-package`` before ``ask deploy`` (``make model``, ``make
+check`` and ``make test`` run it too).
+
 Some of the manifest only the skill's owner can supply: a privacy policy and terms of
 use on their own web site, and the skill's icons. ``owner_to_do`` lists what is still
 missing; ``python -m skill check`` prints the list without failing, since a

@@ -2,7 +2,7 @@
 
 Production mode (the default) verifies every request: Amazon's signature, the
 timestamp and the skill id (``SKILL_ID``, required). HTTPS is terminated either by a
-reverse proxy in front (see README.md) or here, given ``--certfile`` and ``--keyfile``.
+reverse proxy in front (see docs/deploying.md) or here, given ``--certfile`` and ``--keyfile``.
 
 ``--dev`` turns verification off, says so loudly, and binds to loopback only.
 """
