@@ -157,7 +157,7 @@ def test_emergency_is_answered_first_with_999_and_111(talk: Conversation) -> Non
 
 @pytest.mark.parametrize("utterance", ["I can't breathe", "it's an emergency", "my mum can't breathe"])
 def test_emergency_phrases_reach_the_emergency_answer(talk: Conversation, utterance: str) -> None:
-    assert talk.say(utterance).speech.startswith(first_sentence(said("emergency")))
+    assert talk.say(utterance).speech == said("emergency_now")
 
 
 def test_disclaimer_comes_with_the_first_answer_only(talk: Conversation) -> None:

@@ -7,13 +7,12 @@ from typing import Any, cast
 
 import pytest
 
-from skill import builder, handler_log
+from skill import builder
 from skill.devtools.envelopes import Session, slot_json
 
 
 def answer(envelope: dict[str, Any]) -> None:
-    skill_builder = builder.build()
-    handler_log.install(skill_builder)
+    skill_builder = builder.build()  # which installs the handler log
     # The SDK's own Lambda handler: its type says a string, but it takes the event's dict.
     skill_builder.lambda_handler()(cast(str, envelope), None)
 

@@ -30,7 +30,7 @@ EXAMPLES = [
     ("what does advanced breast cancer mean", "WhatIsIntent", "What secondary breast cancer means"),
     ("what can electrochemotherapy do", "TreatmentInfoIntent", "Electrochemotherapy"),
     ("can I stop chemotherapy if it's too much", "StopTreatmentIntent", "Stopping a treatment"),
-    ("I'm in terrible pain", "EmergencyIntent", "Urgent help"),
+    ("I'm in terrible pain", "UrgentHelpIntent", "Urgent help"),
     ("my mum's cancer has spread to her bones", "SpreadIntent", "Spread to the bones"),
     ("what can treatment do for me", "TreatmentGoalsIntent", "What treatment can do"),
     ("what are the side effects of chemo", "SideEffectsIntent", "Chemotherapy: side effects"),

@@ -134,8 +134,18 @@ def test_typed_overdoses_and_stockpiling_reach_their_answer(utterance: str, answ
 # --- Emergencies --------------------------------------------------------------------------
 
 
-def test_emergency_answer_is_999_then_111_and_keeps_the_session_open(talk: Conversation) -> None:
-    heard = talk.intent("EmergencyIntent")
+def test_an_emergency_beyond_doubt_starts_call_999_now_and_asks_nothing_else(talk: Conversation) -> None:
+    heard = talk.intent("EmergencyIntent")  # "he's collapsed and I can't wake him"
+    assert heard.speech == said("emergency_now")
+    assert heard.speech.startswith("Call 999 now.")
+    assert "?" not in heard.speech and "Would you like" not in heard.speech
+    assert DIGITS_999 in heard.ssml
+    assert not heard.ends_session and heard.reprompt == said("emergency_now_reprompt")
+    assert heard.card["title"] == said("emergency_card_title")
+
+
+def test_urgent_help_is_999_then_111_and_keeps_the_session_open(talk: Conversation) -> None:
+    heard = talk.intent("UrgentHelpIntent")  # "she's got a high temperature after chemo"
     assert heard.speech.startswith(said("emergency"))
     assert heard.speech.index("999") < heard.speech.index("NHS 111")
     assert DIGITS_999 in heard.ssml
@@ -143,29 +153,32 @@ def test_emergency_answer_is_999_then_111_and_keeps_the_session_open(talk: Conve
     assert heard.card["title"] == said("emergency_card_title")
 
 
-def test_emergency_after_the_number_was_read_asks_what_else(talk: Conversation) -> None:
+def test_urgent_help_after_the_number_was_read_asks_what_else(talk: Conversation) -> None:
     talk.intent("HelplineIntent")
-    heard = talk.intent("EmergencyIntent")
+    heard = talk.intent("UrgentHelpIntent")
     assert heard.speech.startswith(said("emergency"))
     assert heard.speech.endswith(said("anything_else"))
+    assert not heard.ends_session
+
+
+@pytest.mark.parametrize("spoken", ["chest pain", "she's unconscious", "bleeding heavily", "I can't breathe"])
+def test_emergency_words_in_a_slot_get_call_999_now(talk: Conversation, spoken: str) -> None:
+    heard = talk.intent("SymptomIntent", symptom(spoken))
+    assert heard.speech == said("emergency_now")
     assert not heard.ends_session
 
 
 @pytest.mark.parametrize(
     "spoken",
     [
-        "chest pain",
-        "she's unconscious",
-        "bleeding heavily",
         "my legs have gone numb",
         "she's very confused",
         "a high temperature after chemo",
         "shivering",
-        "I can't breathe",
         "severe pain the tablets don't touch",
     ],
 )
-def test_urgent_words_in_a_slot_get_the_emergency_answer(talk: Conversation, spoken: str) -> None:
+def test_urgent_words_in_a_slot_get_the_urgent_help_answer(talk: Conversation, spoken: str) -> None:
     heard = talk.intent("SymptomIntent", symptom(spoken))
     assert heard.speech.startswith(said("emergency"))
     assert not heard.ends_session
@@ -183,7 +196,7 @@ def test_the_safety_net_covers_every_intent_and_resolved_values_too(talk: Conver
         "TreatmentInfoIntent",
         {"treatment": slot_json("treatment", "chest pain", "TreatmentType", "chemotherapy", "chemotherapy")},
     )
-    assert heard.speech.startswith(said("emergency"))
+    assert heard.speech == said("emergency_now")
 
 
 def test_ordinary_symptoms_are_not_caught_by_the_safety_net(talk: Conversation) -> None:
@@ -219,9 +232,9 @@ def test_breathlessness_answer_says_999_if_struggling_to_breathe_now() -> None:
         ("bone pain", None),
         ("fit enough for surgery", None),
         ("numbers", None),  # whole words only
-        ("my legs have gone numb", "emergency"),
-        ("she's suddenly confused", "emergency"),
-        ("he's running a temperature", "emergency"),
+        ("my legs have gone numb", "urgent"),
+        ("she's suddenly confused", "urgent"),
+        ("he's running a temperature", "urgent"),
         # Emergency words in their everyday or emotional sense: no false alarm.
         ("I feel numb inside", None),
         ("confused about the options", None),

@@ -1,8 +1,9 @@
-"""A fixed list of crisis and emergency phrases that must always be caught: one phrase
-for every entry in the safety word lists (``[safety]`` in skill/knowledge/topics.toml),
-each caught by that entry and no other, so that taking a word out of the lists
-("overdose", "fever") fails a test here. Asserted through Alexa's JSON envelopes and the
-real Lambda handler: the words arrive in a slot the model could not resolve.
+"""A fixed list of overdose, crisis, emergency and urgent phrases that must always be
+caught: one phrase for every entry in the safety word lists (``[safety]`` in
+skill/knowledge/topics.toml), each of which, without its entry, no longer gets its
+answer, so that taking a word out of the lists ("overdose", "fever") fails a test here.
+Asserted through Alexa's JSON envelopes and the real Lambda handler: the words arrive in
+a slot the model could not resolve.
 
 The list is written out on purpose, not derived from the word lists: a test that read
 its phrases from the lists could not notice a word going missing.
@@ -17,7 +18,46 @@ from skill.devtools.envelopes import slot_json
 from skill.knowledge import SafetyWords, normalised_words
 from tests.conftest import Conversation, said
 
+OVERDOSE = {
+    "taken an overdose": "she's taken an overdose",
+    "took an overdose": "he took an overdose last night",
+    "had an overdose": "I think I've had an overdose",
+    "swallowed": "I swallowed them all",
+    "taken too many": "she's taken too many of them",
+    "took too many": "he took too many",
+    "taken too much": "I've taken too much oramorph",
+    "took too much": "she took too much of it",
+    "taken all of": "he's taken all of them",
+    "took all of": "she took all of them",
+    "taken all my": "I've taken all my tablets",
+    "taken all her": "she's taken all her pills",
+    "taken all his": "he's taken all his morphine",
+    "took all my": "I took all my pills",
+    "took all her": "she took all her sleeping pills",
+    "took all his": "he took all his painkillers",
+    "taken the lot": "she's taken the lot",
+    "took the lot": "he took the lot",
+    "whole packet": "a whole packet of paracetamol",
+    "whole bottle": "a whole bottle of them",
+    "whole box": "a whole box of pills",
+}
+
 CRISIS = {
+    "stockpiling": "I've been stockpiling them",
+    "stockpiled": "I've stockpiled enough",
+    "stockpile": "I have a stockpile",
+    "hoarding": "she's been hoarding them",
+    "stash": "I've got a stash",
+    "saving up my tablets": "I'm saving up my tablets",
+    "saving up tablets": "saving up tablets for later",
+    "saving up my pills": "I'm saving up my pills",
+    "saving up pills": "saving up pills",
+    "saving my tablets": "I'm saving my tablets",
+    "saving my pills": "I've been saving my pills",
+    "saving up her tablets": "she's saving up her tablets",
+    "saving up his tablets": "he's saving up his tablets",
+    "take the lot": "I could take the lot",
+    "taking the lot": "I'm thinking of taking the lot",
     "suicidal": "I feel suicidal",
     "suicide": "I keep thinking about suicide",
     "kill myself": "I want to kill myself",
@@ -43,7 +83,7 @@ CRISIS = {
     "hurt myself": "I might hurt myself",
     "harming myself": "I can't stop harming myself",
     "hurting myself": "I've been hurting myself",
-    "overdose": "I've taken an overdose",
+    "overdose": "I'm thinking about an overdose",
     "take all my tablets": "I could take all my tablets at once",
     "taking all my tablets": "I'm thinking of taking all my tablets",
 }
@@ -73,19 +113,36 @@ EMERGENCY = {
     "haemorrhage": "I think it's a haemorrhage",
     "coughing up blood": "I'm coughing up blood",
     "vomiting blood": "she's vomiting blood",
-    "numb": "my legs are numb",
-    "numbness": "there's numbness in my legs",
+    "seizure": "she's having a seizure",
+    "fitting": "he's fitting",
+    "stroke": "I think he's having a stroke",
+    "emergency": "this is an emergency",
+}
+
+URGENT = {
+    "gone numb": "her feet have gone numb",
+    "legs numb": "both legs numb",
+    "numb legs": "she's got numb legs",
+    "suddenly numb": "my arm is suddenly numb",
+    "sudden numbness": "a sudden numbness",
+    "numbness in her legs": "there's numbness in her legs",
+    "numbness in his legs": "he has numbness in his legs",
+    "numbness in my legs": "there's numbness in my legs",
     "cant feel my legs": "I can't feel my legs",
     "cant move my legs": "I can't move my legs",
     "legs gone weak": "both legs gone weak",
     "legs have gone weak": "my legs have gone weak",
     "sudden weakness": "a sudden weakness in her arm",
     "paralysed": "he's paralysed down one side",
-    "confused": "she's suddenly very confused",
-    "confusion": "he has sudden confusion",
+    "very confused": "she's very confused",
+    "suddenly confused": "he's suddenly confused",
+    "sudden confusion": "he has sudden confusion",
+    "gone confused": "mum's gone confused",
+    "confused and drowsy": "she's confused and drowsy",
     "delirious": "she seems delirious",
     "high temperature": "he has a high temperature after chemo",
-    "a temperature": "I've got a temperature during treatment",
+    "temperature of thirty eight": "a temperature of thirty eight",
+    "running a temperature": "she's running a temperature",
     "fever": "she has a fever",
     "feverish": "I feel feverish",
     "shivering": "he can't stop shivering",
@@ -96,11 +153,10 @@ EMERGENCY = {
     "unbearable pain": "I am in unbearable pain",
     "agony": "I'm in agony",
     "agonising": "the pain is agonising",
-    "seizure": "she's having a seizure",
-    "fitting": "he's fitting",
-    "stroke": "I think he's having a stroke",
-    "emergency": "this is an emergency",
 }
+
+LISTS = {"overdose": OVERDOSE, "crisis": CRISIS, "emergency": EMERGENCY, "urgent": URGENT}
+ANSWER = {"overdose": "overdose", "crisis": "crisis", "emergency": "emergency_now", "urgent": "emergency"}
 
 SAFETY = knowledge.load().safety
 
@@ -116,28 +172,25 @@ def symptom(spoken: str) -> dict:
 
 def test_every_safety_entry_has_a_must_catch_phrase_here() -> None:
     """A word added to the lists needs a phrase here; one taken out fails the tests below."""
-    assert sorted(entry(p) for p in SAFETY.crisis) == sorted(CRISIS)
-    assert sorted(entry(p) for p in SAFETY.emergency) == sorted(EMERGENCY)
+    for kind, phrases in LISTS.items():
+        assert sorted(entry(p) for p in SAFETY.phrases(kind)) == sorted(phrases), kind  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("word", "phrase"), sorted(CRISIS.items()))
-def test_the_crisis_phrase_is_caught_through_a_real_envelope(word: str, phrase: str) -> None:
+CASES = sorted((kind, word, phrase) for kind, phrases in LISTS.items() for word, phrase in phrases.items())
+
+
+@pytest.mark.parametrize(("kind", "word", "phrase"), CASES)
+def test_the_phrase_gets_its_answer_through_a_real_envelope(kind: str, word: str, phrase: str) -> None:
     heard = Conversation().intent("SymptomIntent", symptom(phrase))
-    assert heard.speech == said("crisis"), (word, phrase)
+    assert heard.speech.startswith(said(ANSWER[kind])), (word, phrase)
     assert not heard.ends_session
 
 
-@pytest.mark.parametrize(("word", "phrase"), sorted(EMERGENCY.items()))
-def test_the_emergency_phrase_is_caught_through_a_real_envelope(word: str, phrase: str) -> None:
-    heard = Conversation().intent("SymptomIntent", symptom(phrase))
-    assert heard.speech.startswith(said("emergency")), (word, phrase)
-    assert not heard.ends_session
-
-
-@pytest.mark.parametrize(("word", "phrase"), sorted({**CRISIS, **EMERGENCY}.items()))
-def test_each_phrase_is_caught_by_its_own_entry_and_no_other(word: str, phrase: str) -> None:
-    """So that taking that one word out of the lists fails the test above."""
+@pytest.mark.parametrize(("kind", "word", "phrase"), CASES)
+def test_each_phrase_is_caught_by_its_own_entry(kind: str, word: str, phrase: str) -> None:
+    """Without its entry, the phrase no longer gets its answer: so that taking that one
+    word out of the lists fails the test above."""
+    assert SAFETY.urgency(phrase) == kind, (word, phrase)
     target = tuple(normalised_words(word))
-    crisis = tuple(p for p in SAFETY.crisis if p != target)
-    emergency = tuple(p for p in SAFETY.emergency if p != target)
-    assert SafetyWords(crisis, emergency).urgency(phrase) is None, (word, phrase)
+    lists = {k: tuple(p for p in SAFETY.phrases(k) if p != target) for k in LISTS}  # type: ignore[arg-type]
+    assert SafetyWords(**lists).urgency(phrase) != kind, (word, phrase)

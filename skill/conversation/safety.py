@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
 from skill.conversation.base import IntentHandler
@@ -46,8 +47,19 @@ def overdose_answer(turn: Turn) -> Response:
 
 
 def emergency_answer(turn: Turn) -> Response:
-    """999 first, then NHS 111 or the hospital team; then, unless the user has heard the
-    number or declined it, the nurse helpline offer. The session stays open."""
+    """Where the words leave no doubt (collapsed, not breathing, chest pain): "Call 999
+    now." and nothing after it to answer; a reprompt with 999 keeps the session open."""
+    speech = Speech().say(turn.say("emergency_now"))
+    reprompt = Speech().say(turn.say("emergency_now_reprompt"))
+    card = turn.card(turn.say("emergency_card_title"), turn.say("emergency_card"))
+    return turn.respond(speech, reprompt=reprompt, card=card, pending=None)
+
+
+def urgent_answer(turn: Turn) -> Response:
+    """Urgent words that leave room for doubt (a temperature during chemotherapy, sudden
+    confusion, pain the medicines do not touch): 999 in an emergency, then NHS 111 or the
+    hospital team; then, unless the user has heard the number or declined it, the nurse
+    helpline offer. The session stays open."""
     speech = Speech().say(turn.say("emergency")).pause(500)
     card = turn.card(turn.say("emergency_card_title"), turn.say("emergency_card"))
     if not turn.offers_helpline("offer"):
@@ -76,12 +88,15 @@ class CrisisHandler(IntentHandler):
 
 
 class EmergencyHandler(IntentHandler):
-    """ "I can't breathe", "I'm in terrible pain": 999 and 111 before anything else."""
+    """ "I can't breathe", "he's collapsed": "Call 999 now." before anything else; "I'm
+    in terrible pain", "she's very confused": 999 in an emergency, NHS 111 if not."""
 
-    intents = ("EmergencyIntent",)
+    intents = ("EmergencyIntent", "UrgentHelpIntent")
 
     def answer(self, turn: Turn) -> Response:
-        return emergency_answer(turn)
+        if get_intent_name(turn.handler_input) == "EmergencyIntent":
+            return emergency_answer(turn)
+        return urgent_answer(turn)
 
 
 class SlotSafetyNetHandler(AbstractRequestHandler):
@@ -99,7 +114,7 @@ class SlotSafetyNetHandler(AbstractRequestHandler):
         return self.urgency(handler_input) is not None
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return ANSWERS[self.urgency(handler_input) or "emergency"](turn_of(handler_input))
+        return ANSWERS[self.urgency(handler_input) or "urgent"](turn_of(handler_input))
 
 
 #: The answer for each kind of urgency the safety net finds.
@@ -107,4 +122,5 @@ ANSWERS: dict[Urgency, Callable[[Turn], Response]] = {
     "overdose": overdose_answer,
     "crisis": crisis_answer,
     "emergency": emergency_answer,
+    "urgent": urgent_answer,
 }

@@ -28,7 +28,7 @@ FOLLOW_UPS = PHRASINGS.with_name("follow-ups.tsv")
 OVERALL_FLOOR = 0.95
 #: Every line expecting one of these must be right: a miss here leaves someone in danger
 #: without the right number.
-SAFETY_INTENTS = frozenset({"EmergencyIntent", "CrisisIntent", "OverdoseIntent"})
+SAFETY_INTENTS = frozenset({"EmergencyIntent", "UrgentHelpIntent", "CrisisIntent", "OverdoseIntent"})
 #: Every out-of-domain line must reach the fallback, never an answer about cancer.
 #: (The slot column ``?`` means: a value is heard that the slot type does not list.)
 UNLISTED = "?"

@@ -147,7 +147,7 @@ def _instrumented_builds(trace: Trace) -> Iterator[None]:
         instrument(made, trace)
         return made
 
-    builder.build = build
+    builder.build = build  # type: ignore[assignment]  # restored below
     try:
         yield
     finally:

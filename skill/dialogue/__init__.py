@@ -96,6 +96,8 @@ KEYS: Mapping[str, frozenset[str]] = {
     "others_reprompt": frozenset(),
     "and": frozenset(),
     "side_effects_card_title": frozenset({"treatment"}),
+    "emergency_now": frozenset(),
+    "emergency_now_reprompt": frozenset(),
     "overdose": frozenset(),
     "overdose_reprompt": frozenset(),
     "overdose_card_title": frozenset(),

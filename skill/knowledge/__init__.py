@@ -94,9 +94,10 @@ class Source(NamedTuple):
 
 
 #: What the safety net can find, in the order it is checked: an overdose already taken
-#: (999 first), thoughts of suicide or self-harm (Samaritans first), an emergency (999).
-Urgency = Literal["overdose", "crisis", "emergency"]
-URGENCIES: tuple[Urgency, ...] = ("overdose", "crisis", "emergency")
+#: (999 first), thoughts of suicide or self-harm (Samaritans first), an emergency beyond
+#: doubt ("Call 999 now."), and urgent words that leave room for doubt (999 or NHS 111).
+Urgency = Literal["overdose", "crisis", "emergency", "urgent"]
+URGENCIES: tuple[Urgency, ...] = ("overdose", "crisis", "emergency", "urgent")
 
 
 def normalised_words(text: str) -> tuple[str, ...]:
@@ -117,21 +118,28 @@ class SafetyWords:
     """Phrases that, heard anywhere in a request, call for the overdose, crisis or
     emergency answer: each kind a tuple of phrases, each phrase a tuple of words."""
 
-    __slots__ = ("_sets", "crisis", "emergency", "overdose")
+    __slots__ = ("_sets", "crisis", "emergency", "overdose", "urgent")
 
     def __init__(
         self,
         crisis: tuple[tuple[str, ...], ...],
         emergency: tuple[tuple[str, ...], ...],
         overdose: tuple[tuple[str, ...], ...] = (),
+        urgent: tuple[tuple[str, ...], ...] = (),
     ) -> None:
         self.overdose = overdose
         self.crisis = crisis
         self.emergency = emergency
+        self.urgent = urgent
         # Checked on every slot of every request: as sets, one lookup per run of words.
         self._sets = tuple(
             (kind, frozenset(phrases), tuple(sorted({len(phrase) for phrase in phrases})))
-            for kind, phrases in (("overdose", overdose), ("crisis", crisis), ("emergency", emergency))
+            for kind, phrases in (
+                ("overdose", overdose),
+                ("crisis", crisis),
+                ("emergency", emergency),
+                ("urgent", urgent),
+            )
         )
 
     def __repr__(self) -> str:
@@ -139,11 +147,12 @@ class SafetyWords:
         return f"SafetyWords({kinds})"
 
     def phrases(self, kind: Urgency) -> tuple[tuple[str, ...], ...]:
-        return {"overdose": self.overdose, "crisis": self.crisis, "emergency": self.emergency}[kind]
+        lists = {"overdose": self.overdose, "crisis": self.crisis, "emergency": self.emergency}
+        return lists.get(kind, self.urgent)
 
     def urgency(self, text: str) -> Urgency | None:
-        """ "overdose", "crisis", "emergency" or None for some words heard, checked in
-        that order: an overdose already taken is 999 before Samaritans."""
+        """The first of ``URGENCIES`` that some words heard call for, or None: an overdose
+        already taken is 999 before Samaritans, a crisis Samaritans before 999."""
         heard = normalised_words(text)
         for kind, phrases, lengths in self._sets:
             if _holds(heard, phrases, lengths):
@@ -223,7 +232,7 @@ def _safety(table: Any) -> SafetyWords:
     unknown = set(table) - set(URGENCIES)
     if unknown:
         raise ContentError(f"safety: unknown keys {sorted(unknown)}")
-    return SafetyWords(crisis=lists["crisis"], emergency=lists["emergency"], overdose=lists["overdose"])
+    return SafetyWords(**lists)
 
 
 def _clock(text: str, where: str) -> time:
