@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from skill import knowledge
+from skill import builder, knowledge
 from skill.devtools import check
+from skill.devtools.envelopes import Session, slot_json
 from skill.devtools.nlu import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,3 +146,25 @@ def test_the_map_shows_which_handler_and_topic_each_intent_reaches() -> None:
     assert "SymptomIntent -> RoutedTopicHandler -> by symptom (none: controlling_symptoms)" in lines
     assert "    symptom=bone_pain -> bone_pain" in lines
     assert not [line for line in lines if "(no handler)" in line]
+
+
+def test_every_whole_turn_is_within_its_spoken_word_limit() -> None:
+    """Answer, disclaimer and offer together, counted as spoken, on a first turn."""
+    assert check.check_turn_lengths(knowledge.load()) == []
+
+
+def test_a_turn_over_its_limit_is_reported_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(check, "TURN_WORD_LIMIT", 30)
+    monkeypatch.setattr(check, "HELPLINE_CLOSED_WORD_LIMIT", 40)
+    problems = check.check_turn_lengths(knowledge.load())
+    assert any(p.startswith("turn length: chemotherapy is ") for p in problems)
+    assert any("the nurse number (line closed)" in p for p in problems)
+    assert not any("(more)" in p for p in problems)  # "tell me more" has its own, longer limit
+
+
+def test_the_first_answer_counts_the_disclaimer_and_the_offer() -> None:
+    handler = builder.lambda_handler(clock=lambda: check.OPEN)
+    chemo = slot_json("treatment", "chemo", "TreatmentType", "chemotherapy", "chemotherapy")
+    words = check.spoken_words(handler(Session().intent("TreatmentInfoIntent", {"treatment": chemo}), None))
+    speech = knowledge.load().topics["chemotherapy"].speech
+    assert words > len(speech.split()) + 10

@@ -26,7 +26,7 @@ from tests.conftest import (
 FIXTURES = Path(__file__).parent / "fixtures"
 OFFER = said("offer_helpline")
 WHAT_ELSE = said("anything_else")
-DISCLAIMER = "not a substitute for advice from your own doctor or nurse"
+DISCLAIMER = "not a substitute for your own doctor or nurse"
 SOURCE = "Source: Cancer Research UK"
 
 

@@ -125,7 +125,7 @@ def test_lookup_by_intent_and_by_slot_value() -> None:
 def test_too_long_answer_fails_at_load() -> None:
     data = content()
     data["topics"]["what_is"]["speech"] = "word " * 60
-    with pytest.raises(ContentError, match="over 45"):
+    with pytest.raises(ContentError, match="over 40"):
         knowledge.parse(data)
 
 

@@ -16,7 +16,7 @@ from skill import builder, dialogue, knowledge, reminders
 from skill.conversation.base import IntentHandler
 from skill.devtools import grammar, nlu, skill_package
 from skill.devtools.envelopes import Session, slot_json
-from skill.speech import Speech, validate
+from skill.speech import Speech, plain_text, validate
 
 #: Built-in intents a custom skill must have (certification) or that VOICE.md promises.
 REQUIRED_BUILT_INS = {
@@ -214,6 +214,62 @@ def check_responses(model: dict[str, Any]) -> Problems:
     return problems
 
 
+#: What is spoken in a whole turn (answer, disclaimer and offer), in words: an answer on
+#: the first turn of a session; its fuller version ("tell me more"); the nurse line's
+#: number while the line is open, and while it is closed (with the reminder offer).
+TURN_WORD_LIMIT = 60
+MORE_TURN_WORD_LIMIT = 90
+HELPLINE_OPEN_WORD_LIMIT = 60
+HELPLINE_CLOSED_WORD_LIMIT = 70
+OPEN = datetime(2026, 3, 2, 11, tzinfo=UTC)
+CLOSED = datetime(2026, 3, 7, 20, tzinfo=UTC)
+
+
+def spoken_words(response: dict[str, Any]) -> int:
+    """How many words the user hears: the SSML as plain text ("0808 800 4040" is three)."""
+    ssml = response["response"].get("outputSpeech", {}).get("ssml", "")
+    return len(plain_text(ssml).split())
+
+
+def topic_requests(known: knowledge.Knowledge) -> Iterable[tuple[str, dict[str, Any]]]:
+    """For every topic, a first turn of a new session that its answer ends, then "tell me
+    more" in a session whose last answer was that topic; and each treatment's side effects."""
+    slot_types = {"treatment": "TreatmentType", "symptom": "SymptomType", "bodySite": "BodySiteType"}
+    for topic in known.topics.values():
+        if topic.intents:
+            yield topic.id, Session().intent(topic.intents[0])
+        for route in known.routes.values():
+            for value in topic.slot_values.get(route.slot, ())[:1]:
+                filled = slot_json(route.slot, value, slot_types[route.slot], value, value)
+                yield topic.id, Session().intent(route.intent, {route.slot: filled})
+            if route.default == topic.id and not topic.intents:
+                yield topic.id, Session().intent(route.intent)
+        more = Session()
+        more.attributes = {"lastTopic": topic.id, "thread": topic.id, "disclaimerGiven": True}
+        yield f"{topic.id} (more)", more.intent("TellMeMoreIntent")
+        if topic.side_effects:
+            filled = slot_json("treatment", topic.id, "TreatmentType", topic.id, topic.id)
+            yield f"{topic.id} (side effects)", Session().intent("SideEffectsIntent", {"treatment": filled})
+
+
+def check_turn_lengths(known: knowledge.Knowledge) -> Problems:
+    """Every whole turn the user hears is one or two breaths: counted as spoken."""
+    problems: Problems = []
+    handler = builder.lambda_handler(clock=partial(_fixed, OPEN))
+    for label, envelope in topic_requests(known):
+        limit = MORE_TURN_WORD_LIMIT if label.endswith("(more)") else TURN_WORD_LIMIT
+        count = spoken_words(handler(envelope, None))
+        if count > limit:
+            problems.append(f"turn length: {label} is {count} words spoken, over {limit}")
+    for when, limit in ((OPEN, HELPLINE_OPEN_WORD_LIMIT), (CLOSED, HELPLINE_CLOSED_WORD_LIMIT)):
+        handler = builder.lambda_handler(clock=partial(_fixed, when))
+        count = spoken_words(handler(Session().intent("HelplineIntent"), None))
+        if count > limit:
+            state = "open" if when == OPEN else "closed"
+            problems.append(f"turn length: the nurse number (line {state}) is {count} words, over {limit}")
+    return problems
+
+
 def check_manifest(manifest: dict[str, Any], resolver: nlu.Resolver) -> Problems:
     problems: Problems = []
     try:
@@ -302,6 +358,7 @@ def run(
     ]
     if not problems:
         problems += check_responses(model)
+        problems += check_turn_lengths(known)
     return problems
 
 

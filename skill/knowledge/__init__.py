@@ -22,8 +22,9 @@ from typing import Any, Literal, NamedTuple
 
 from skill import content
 
-#: Spoken answers are one or two breaths; "tell me more" may take a little longer.
-SPEECH_WORD_LIMIT = 45
+#: Spoken answers are one or two breaths (with the disclaimer and the offer, a whole turn
+#: is at most 60 words: ``python -m skill check`` counts it); "tell me more" may take longer.
+SPEECH_WORD_LIMIT = 40
 MORE_WORD_LIMIT = 90
 #: Topics suggested after an answer (buttons on a screen): a few, not a menu.
 NEXT_LIMIT = 4
