@@ -479,3 +479,21 @@ def test_tampered_last_content_is_not_said(talk: Conversation) -> None:
     heard = talk.intent("AMAZON.RepeatIntent")
     assert heard.speech.startswith(said("repeat_nothing"))
     assert validate(heard.ssml) == []
+
+
+# --- The biggest questions ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("utterance", ["am i dying", "is it terminal", "how long has my mum got"])
+def test_the_biggest_questions_are_acknowledged_first_then_the_doctor_then_the_nurses(utterance: str) -> None:
+    heard = Conversation().say(utterance)
+    assert heard.speech.startswith("That's a big question, and an important one to ask.")
+    assert heard.speech.index("big question") < heard.speech.index("doctor") < heard.speech.index("nurses")
+    assert heard.speech.endswith(OFFER)
+    assert not heard.ends_session
+
+
+def test_other_questions_beyond_the_page_are_not_given_the_big_question_sentence() -> None:
+    heard = Conversation().say("is there a clinical trial")
+    assert heard.speech.startswith(said("beyond_page"))
+    assert "big question" not in heard.speech

@@ -245,9 +245,9 @@ TRIED = [
     ("my legs have gone numb", "UrgentHelpIntent", None),
     ("she's very confused", "UrgentHelpIntent", None),
     ("I've got a temperature after chemo", "UrgentHelpIntent", None),
-    ("can it be cured", "BeyondPageIntent", None),
-    ("how long have I got", "BeyondPageIntent", None),
-    ("is it terminal", "BeyondPageIntent", None),
+    ("can it be cured", "PrognosisIntent", None),
+    ("how long have I got", "PrognosisIntent", None),
+    ("is it terminal", "PrognosisIntent", None),
     ("are there any clinical trials", "BeyondPageIntent", None),
 ]
 

@@ -126,14 +126,16 @@ class OtherOptionsHandler(IntentHandler):
 
 
 class BeyondPageHandler(IntentHandler):
-    """Cure, how long, trials, a named drug: questions for their own doctor or nurse, who
-    know their situation; the nurses can talk it through, so the offer follows."""
+    """Trials, diet, a named drug: questions for their own doctor or nurse, who know their
+    situation; the nurses can talk it through, so the offer follows. The biggest
+    questions (am I dying, how long, can it be cured) are acknowledged first, kindly."""
 
-    intents = ("BeyondPageIntent",)
+    intents = ("BeyondPageIntent", "PrognosisIntent")
 
     def answer(self, turn: Turn) -> Response:
         card = turn.helpline_card("unknown_card_title", "unknown_card")
-        return turn.reply(Speech().say(turn.say("beyond_page")), closing="nurses", card=card)
+        key = "prognosis" if get_intent_name(turn.handler_input) == "PrognosisIntent" else "beyond_page"
+        return turn.reply(Speech().say(turn.say(key)), closing="nurses", card=card)
 
 
 def last_topic(turn: Turn) -> Topic | None:

@@ -96,6 +96,7 @@ KEYS: Mapping[str, frozenset[str]] = {
     "others_reprompt": frozenset(),
     "and": frozenset(),
     "side_effects_card_title": frozenset({"treatment"}),
+    "prognosis": frozenset(),
     "emergency_now": frozenset(),
     "emergency_now_reprompt": frozenset(),
     "overdose": frozenset(),
