@@ -38,7 +38,7 @@ from skill.conversation.interceptors import (
     ResponseLogInterceptor,
     TurnInterceptor,
 )
-from skill.reminders import AlexaApiClient
+from skill.reminders_api import AlexaApiClient
 
 
 def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]:

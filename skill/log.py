@@ -12,7 +12,10 @@ So INFO lines wait until ``logging`` is loaded; warnings and errors always go ou
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ask_sdk_core.handler_input import HandlerInput
 
 _DEBUG = 10
 _INFO = 20
@@ -68,3 +71,34 @@ class Log:
 
 def get(name: str) -> Log:
     return Log(name)
+
+
+# --- What a log line may say about a request ---------------------------------------
+
+
+def describe(handler_input: HandlerInput) -> str:
+    """Request id, type and intent name: all that logs may carry about a request.
+
+    Never user or device ids, never slot values or anything else the user said.
+    """
+    request = handler_input.request_envelope.request
+    intent = getattr(getattr(request, "intent", None), "name", None)
+    if isinstance(intent, str):
+        intent = ascii(intent[:64])  # model names in practice; bounded and printable anyway
+    kind = getattr(request, "object_type", None) or type(request).__name__
+    request_id = getattr(request, "request_id", None)
+    if isinstance(request_id, str):
+        request_id = ascii(request_id[:100])
+    return f"request={request_id} type={kind} intent={intent}"
+
+
+class Described:
+    """``describe(handler_input)``, worked out only if a log line is written."""
+
+    __slots__ = ("_handler_input",)
+
+    def __init__(self, handler_input: HandlerInput) -> None:
+        self._handler_input = handler_input
+
+    def __str__(self) -> str:
+        return describe(self._handler_input)

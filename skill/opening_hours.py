@@ -14,7 +14,7 @@ Ireland alone is an ordinary day for the line.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cache
 from typing import NamedTuple
 
@@ -110,10 +110,3 @@ def status(helpline: Helpline, now: datetime, holiday: HolidayLookup = bank_holi
 def next_weekday(today: date, iso_weekday: int) -> date:
     """The next date with that weekday (1 is Monday), today included."""
     return today + timedelta(days=(iso_weekday - today.isoweekday()) % 7)
-
-
-def spoken_time(moment: time | datetime) -> str:
-    """'9am', '5pm', '9:30am': how a UK speaker says a time on the hour or not."""
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"

@@ -18,7 +18,7 @@ import pytest
 from cfnlint.decode import decode
 
 from scripts import build_lambda
-from skill import builder, knowledge, preferences, reminders
+from skill import builder, knowledge, preferences, reminders_api
 from skill.devtools import check, skill_package
 from skill.preferences.sqlite import SCHEMA
 from tests.conftest import ROOT
@@ -173,8 +173,8 @@ def test_the_manifest_asks_only_for_the_permission_the_code_uses() -> None:
     """Reminders are the one permission (the code asks for it by voice and sends its
     consent card); nothing else, and no account linking."""
     body = manifest()
-    assert body.get("permissions") == [{"name": reminders.SCOPE}]
-    assert reminders.SCOPE in PRODUCTION_SOURCE and "AskForPermissionsConsentCard" in PRODUCTION_SOURCE
+    assert body.get("permissions") == [{"name": reminders_api.SCOPE}]
+    assert reminders_api.SCOPE in PRODUCTION_SOURCE and "AskForPermissionsConsentCard" in PRODUCTION_SOURCE
     assert "accountLinking" not in body and "accountLinking" not in json.dumps(body)
     assert "LinkAccountCard" not in PRODUCTION_SOURCE
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -382,3 +383,29 @@ def test_compiled_content_loads_as_the_toml_does_and_is_checked_the_same(tmp_pat
     topics.write_text(json.dumps(data))
     result = subprocess.run(args, capture_output=True, text=True)
     assert result.returncode != 0 and "ContentError" in result.stderr
+
+
+def test_the_hours_in_words_are_built_from_the_structured_hours() -> None:
+    helpline = knowledge.load().helpline
+    assert helpline.hours_text == knowledge.hours_prose(helpline.open_days, helpline.opens, helpline.closes)
+    assert helpline.hours_text == "Monday to Friday, 9am to 5pm, UK time"
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda d: d["helpline"].update(closes="18:00"), "'hours_text' must say"),
+        (lambda d: d["helpline"].update(hours_text="Monday to Saturday, 9am to 5pm, UK time"), "must say"),
+        (
+            lambda d: d["topics"]["support_at_home"].update(
+                more=d["topics"]["support_at_home"]["more"].replace("9am to 5pm", "8am to 6pm")
+            ),
+            "says 8am to 6pm",
+        ),
+    ],
+)
+def test_hours_that_disagree_with_the_structured_hours_fail_at_load(change: Any, problem: str) -> None:
+    data = content()
+    change(data)
+    with pytest.raises(ContentError, match=problem):
+        knowledge.parse(data)

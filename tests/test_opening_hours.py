@@ -11,7 +11,8 @@ import pytest
 from skill import dialogue, knowledge
 from skill.bank_holidays import BankHoliday
 from skill.devtools.envelopes import slot_json
-from skill.opening_hours import DayHours, day_hours, spoken_time, status
+from skill.knowledge import spoken_time
+from skill.opening_hours import DayHours, day_hours, status
 from tests.conftest import Conversation, said
 
 BST = ZoneInfo("Europe/London")

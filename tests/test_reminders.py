@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill import dialogue, knowledge, reminders
+from skill import dialogue, knowledge, reminders_api
 from skill.devtools.envelopes import slot_json
-from skill.reminders import AlexaApiClient
+from skill.reminders_api import AlexaApiClient
 from tests.conftest import Conversation, Heard, said
 from tests.fake_reminders_api import REMINDERS_PATH, RemindersApi, running
 
@@ -509,8 +509,8 @@ def test_the_allowed_hosts_are_amazons_three_api_hosts() -> None:
         "api.amazonalexa.com",
         "api.eu.amazonalexa.com",
         "api.fe.amazonalexa.com",
-    } == reminders.AMAZON_API_HOSTS
-    assert AlexaApiClient().allowed_hosts == reminders.AMAZON_API_HOSTS
+    } == reminders_api.AMAZON_API_HOSTS
+    assert AlexaApiClient().allowed_hosts == reminders_api.AMAZON_API_HOSTS
 
 
 # --- Discreet and private ---------------------------------------------------------------
@@ -572,7 +572,7 @@ def test_the_skills_own_log_names_only_the_failure_kind(
     caplog.set_level(logging.INFO, logger="skill")
     api.status = 503
     number_then_yes(conversation(api, SATURDAY_EVENING), when_day("Monday"))
-    warnings = [r.getMessage() for r in caplog.records if r.name == "skill.reminders"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "skill.reminders_api"]
     assert warnings == ["reminders API: status=503"]
 
 
@@ -582,7 +582,7 @@ def test_the_manifest_declares_the_reminders_permission() -> None:
     from skill.devtools.nlu import MODELS
 
     manifest = json.loads((MODELS / "skill.json").read_text(encoding="utf-8"))
-    assert {"name": reminders.SCOPE} in manifest["manifest"]["permissions"]
+    assert {"name": reminders_api.SCOPE} in manifest["manifest"]["permissions"]
 
 
 def test_the_default_api_client_has_a_short_timeout() -> None:

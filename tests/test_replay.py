@@ -113,3 +113,16 @@ def test_from_the_command_line_a_malformed_file_exits_2_without_a_traceback(tmp_
     )  # fmt: skip
     assert result.returncode == 2
     assert result.stderr.startswith("replay: ") and "Traceback" not in result.stderr
+
+
+def test_the_trace_names_the_offer_decision_and_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session = Session()
+    first = Session().intent("TreatmentOptionsIntent")
+    code, out, _ = replay(capsys, recorded(tmp_path, first), "--trace")
+    assert code == 0 and "  offer: offered the nurse helpline number (1 in a row)\n" in out
+    session.attributes = {"offerStreak": 2, "pending": "helpline"}
+    third = session.intent("WhatIsIntent")
+    code, out, _ = replay(capsys, recorded(tmp_path, third), "--trace")
+    assert code == 0 and "  offer: no offer: offered 2 times in a row, passed over each time\n" in out

@@ -8,7 +8,6 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import Reprompt, SsmlOutputSpeech
 
 from skill import log as logs
-from skill.conversation.interceptors import describe
 from skill.dialogue import load as load_dialogue
 from skill.speech import Speech
 
@@ -33,7 +32,7 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         try:
-            where = describe(handler_input)
+            where = logs.describe(handler_input)
         except Exception:
             where = "request=unknown"
         import traceback  # only when something has gone wrong: not part of a cold start

@@ -7,11 +7,12 @@ from datetime import date, timedelta
 from ask_sdk_model import Response
 
 from skill import opening_hours
-from skill.conversation import reminders
+from skill.conversation import cards, line_hours, reminders
 from skill.conversation.base import IntentHandler
 from skill.conversation.slots import resolved_value_id
 from skill.conversation.state import HELPLINE_THREAD
 from skill.conversation.turn import Turn
+from skill.knowledge import spoken_time
 from skill.speech import Speech
 
 #: The `when` slot's value ids (HelplineTimeType) for days of the week, ISO numbered.
@@ -28,20 +29,20 @@ WEEKDAYS = {
 
 def _where(turn: Turn) -> str:
     """Where the line's bank holidays are: England and Wales, the calendar it keeps."""
-    return turn.say("holiday_where")
+    return turn.line("holiday_where")
 
 
 def status_line(turn: Turn, status: opening_hours.LineStatus) -> str:
     """Open now, closed now and when it opens, or "may be closed" on a bank holiday."""
     if status.open_now:
         assert status.closes is not None
-        return turn.say("helpline_open_now", closes=opening_hours.spoken_time(status.closes))
-    when = turn.when_next_open(status)
+        return turn.line("helpline_open_now", closes=spoken_time(status.closes))
+    when = line_hours.when_next_open(turn, status)
     if status.holiday_today is not None:
-        return turn.say("helpline_holiday_today", where=_where(turn), when=when)
+        return turn.line("helpline_holiday_today", where=_where(turn), when=when)
     if status.after_holiday:
-        return turn.say("helpline_closed_after_holiday", when=when)
-    return turn.say("helpline_closed_now", when=when)
+        return turn.line("helpline_closed_after_holiday", when=when)
+    return turn.line("helpline_closed_now", when=when)
 
 
 def read_helpline(turn: Turn, lead: Speech | None = None) -> Response:
@@ -52,19 +53,19 @@ def read_helpline(turn: Turn, lead: Speech | None = None) -> Response:
     """
     helpline = turn.knowledge.helpline
     slowly = turn.session.rate == "normal"  # already slow when the user asked for it
-    speech = Speech().say(turn.say("helpline_intro")).pause(300)
+    speech = Speech().say(turn.line("helpline_intro")).pause(300)
     speech.phone_number(helpline.groups, slowly=slowly).say(".").pause(800)
-    speech.say(turn.say("helpline_again")).pause(300)
+    speech.say(turn.line("helpline_again")).pause(300)
     speech.phone_number(helpline.groups, slowly=slowly).say(".").pause(500)
-    speech.say(turn.say("helpline_hours", hours=helpline.hours_text))
-    speech.say(status_line(turn, turn.line_status()))
-    speech.say(turn.say("helpline_card_note"))
+    speech.say(turn.line("helpline_hours", hours=helpline.hours_text))
+    speech.say(status_line(turn, line_hours.line_status(turn)))
+    speech.say(turn.line("helpline_card_note"))
     turn.session.helpline_read = True
     turn.session.thread = HELPLINE_THREAD
     if lead is not None:
         speech = lead.extend(speech)
     return turn.reply(
-        speech, closing="anything_else", card=turn.helpline_card(), replay="helpline", remind=True
+        speech, closing="anything_else", card=cards.helpline_card(turn), replay="helpline", remind=True
     )
 
 
@@ -87,11 +88,11 @@ class HelplineCostHandler(IntentHandler):
     def answer(self, turn: Turn) -> Response:
         thread = turn.session.thread
         if thread is not None and thread != HELPLINE_THREAD:
-            card = turn.helpline_card("unknown_card_title", "unknown_card")
-            return turn.reply(Speech().say(turn.say("beyond_page")), closing="nurses", card=card)
+            card = cards.helpline_card(turn, "unknown_card_title", "unknown_card")
+            return turn.reply(Speech().say(turn.line("beyond_page")), closing="nurses", card=card)
         turn.session.thread = HELPLINE_THREAD
-        speech = Speech().say(turn.say("helpline_free", hours=turn.knowledge.helpline.hours_text))
-        return turn.reply(speech, closing="nurses", card=turn.helpline_card())
+        speech = Speech().say(turn.line("helpline_free", hours=turn.knowledge.helpline.hours_text))
+        return turn.reply(speech, closing="nurses", card=cards.helpline_card(turn))
 
 
 class HelplineHoursHandler(IntentHandler):
@@ -108,22 +109,22 @@ class HelplineHoursHandler(IntentHandler):
         # opens; not after a question about one named day, which the next opening may not be.
         remind = asked not in WEEKDAYS and asked != "bank_holiday"
         turn.session.thread = HELPLINE_THREAD
-        return turn.reply(speech, closing="nurses", card=turn.helpline_card(), remind=remind)
+        return turn.reply(speech, closing="nurses", card=cards.helpline_card(turn), remind=remind)
 
     def sentences(self, turn: Turn, asked: str | None) -> list[str]:
         hours = turn.knowledge.helpline.hours_text
-        today = turn.today().date()
+        today = line_hours.today(turn).date()
         if asked == "bank_holiday":
-            return [turn.say("hours_bank_holidays", where=_where(turn), hours=hours)]
+            return [turn.line("hours_bank_holidays", where=_where(turn), hours=hours)]
         if asked == "weekend":
-            return [turn.say("hours_no", asked=turn.say("asked_weekend"), hours=hours)]
+            return [turn.line("hours_no", asked=turn.line("asked_weekend"), hours=hours)]
         if asked == "tonight":
-            return [turn.say("hours_no", asked=turn.say("asked_evening"), hours=hours), self.next(turn)]
+            return [turn.line("hours_no", asked=turn.line("asked_evening"), hours=hours), self.next(turn)]
         if asked == "today":
             return self.today(turn)
         if asked == "tomorrow":
             tomorrow = today + timedelta(days=1)
-            return self.day(turn, tomorrow, turn.say("day_tomorrow"), turn.say("asked_tomorrow"))
+            return self.day(turn, tomorrow, turn.line("day_tomorrow"), turn.line("asked_tomorrow"))
         if asked in WEEKDAYS:
             day = opening_hours.next_weekday(today, WEEKDAYS[asked])
             if day == today and opening_hours.day_hours(turn.knowledge.helpline, day).open:
@@ -131,48 +132,48 @@ class HelplineHoursHandler(IntentHandler):
                     return self.today(turn)
                 day += timedelta(days=7)  # "on Monday", late on a Monday: next week's
             name = day.strftime("%A")
-            return self.day(turn, day, turn.say("day_on", day=name), turn.say("asked_weekday", day=name))
+            return self.day(turn, day, turn.line("day_on", day=name), turn.line("asked_weekday", day=name))
         return self.now(turn)
 
     @staticmethod
     def _closed_for_today(turn: Turn) -> bool:
-        return turn.today().time() >= turn.knowledge.helpline.closes
+        return line_hours.today(turn).time() >= turn.knowledge.helpline.closes
 
     def now(self, turn: Turn) -> list[str]:
         """Open now or not, and when it next opens."""
         helpline = turn.knowledge.helpline
-        status = turn.line_status()
+        status = line_hours.line_status(turn)
         if status.open_now:
             assert status.closes is not None
-            closes = opening_hours.spoken_time(status.closes)
-            return [turn.say("hours_open_answer", closes=closes, hours=helpline.hours_text)]
-        when = turn.when_next_open(status)
+            closes = spoken_time(status.closes)
+            return [turn.line("hours_open_answer", closes=closes, hours=helpline.hours_text)]
+        when = line_hours.when_next_open(turn, status)
         if status.holiday_today is not None:
             where = _where(turn)
-            return [turn.say("hours_holiday_today", where=where, when=when, hours=helpline.hours_text)]
+            return [turn.line("hours_holiday_today", where=where, when=when, hours=helpline.hours_text)]
         key = "hours_closed_after_holiday" if status.after_holiday else "hours_closed_answer"
-        return [turn.say(key, when=when, hours=helpline.hours_text)]
+        return [turn.line(key, when=when, hours=helpline.hours_text)]
 
     def next(self, turn: Turn) -> str:
         """When it next opens, or that it is open now."""
-        status = turn.line_status()
+        status = line_hours.line_status(turn)
         if status.open_now:
             return status_line(turn, status)
         key = "next_opening_after_holiday" if status.after_holiday else "next_opening"
-        return turn.say(key, when=turn.when_next_open(status))
+        return turn.line(key, when=line_hours.when_next_open(turn, status))
 
     def today(self, turn: Turn) -> list[str]:
         helpline = turn.knowledge.helpline
-        hours = opening_hours.day_hours(helpline, turn.today().date())
+        hours = opening_hours.day_hours(helpline, line_hours.today(turn).date())
         if not hours.open:
-            return self.day(turn, hours.day, turn.say("day_today"), turn.say("asked_today"))
-        status = turn.line_status()
+            return self.day(turn, hours.day, turn.line("day_today"), turn.line("asked_today"))
+        status = line_hours.line_status(turn)
         if status.open_now:
             return self.now(turn)
         if self._closed_for_today(turn):
-            closes = opening_hours.spoken_time(helpline.closes)
-            return [turn.say("hours_closed_today", closes=closes), self.next(turn)]
-        return self.day(turn, hours.day, turn.say("day_today"), turn.say("asked_today"))
+            closes = spoken_time(helpline.closes)
+            return [turn.line("hours_closed_today", closes=closes), self.next(turn)]
+        return self.day(turn, hours.day, turn.line("day_today"), turn.line("asked_today"))
 
     def day(self, turn: Turn, day: date, named: str, asked: str) -> list[str]:
         """Yes, no, or "may be closed" for one UK date, named as the user would hear it."""
@@ -180,15 +181,15 @@ class HelplineHoursHandler(IntentHandler):
         hours = opening_hours.day_hours(helpline, day)
         if hours.holiday is not None:
             where = _where(turn)
-            return [turn.say("hours_holiday_day", day=named, where=where, hours=helpline.hours_text)]
+            return [turn.line("hours_holiday_day", day=named, where=where, hours=helpline.hours_text)]
         if not hours.open:
-            return [turn.say("hours_no", asked=asked, hours=helpline.hours_text)]
+            return [turn.line("hours_no", asked=asked, hours=helpline.hours_text)]
         return [
-            turn.say(
+            turn.line(
                 "hours_yes_day",
                 day=named,
-                opens=opening_hours.spoken_time(helpline.opens),
-                closes=opening_hours.spoken_time(helpline.closes),
+                opens=spoken_time(helpline.opens),
+                closes=spoken_time(helpline.closes),
             )
         ]
 
@@ -204,11 +205,11 @@ class YesHandler(IntentHandler):
         if turn.session.pending == "reminder":
             return reminders.accept(turn)
         if turn.session.pending == "anything_else":
-            speech = Speech().say(turn.say("yes_to_anything_else"))
-            reprompt = Speech().say(turn.say("yes_to_anything_else_reprompt"))
+            speech = Speech().say(turn.line("yes_to_anything_else"))
+            reprompt = Speech().say(turn.line("yes_to_anything_else_reprompt"))
             return turn.respond(speech, reprompt=reprompt, card=None, pending=None, remember=False)
-        speech = Speech().say(turn.say("yes_without_offer"))
-        reprompt = Speech().say(turn.say("help_reprompt"))
+        speech = Speech().say(turn.line("yes_without_offer"))
+        reprompt = Speech().say(turn.line("help_reprompt"))
         return turn.respond(speech, reprompt=reprompt, card=None, pending=None, remember=False)
 
 
@@ -223,14 +224,14 @@ class NoHandler(IntentHandler):
         if turn.session.pending == "helpline":
             key = "no_to_offer" if turn.session.offer_declined else "no_to_offer_first"
             turn.session.offer_declined = True
-            return turn.reply(Speech().say(turn.say(key)), closing="anything_else", remember=False)
+            return turn.reply(Speech().say(turn.line(key)), closing="anything_else", remember=False)
         if turn.session.pending == "reminder":
             # The offer came after the line's hours, or the number: the number is then
             # offered if it has not been read (the nurses are the next step).
-            speech = Speech().say(turn.say("reminder_declined"))
+            speech = Speech().say(turn.line("reminder_declined"))
             return turn.reply(speech, closing="nurses", remember=False)
         if turn.session.pending == "anything_else":
-            return turn.reply(Speech().say(turn.say("goodbye")), closing="end")
-        speech = Speech().say(turn.say("no_without_offer"))
-        reprompt = Speech().say(turn.say("help_reprompt"))
+            return turn.reply(Speech().say(turn.line("goodbye")), closing="end")
+        speech = Speech().say(turn.line("no_without_offer"))
+        reprompt = Speech().say(turn.line("help_reprompt"))
         return turn.respond(speech, reprompt=reprompt, card=None, pending=None, remember=False)

@@ -26,34 +26,6 @@ preferences_log = logs.get("skill.preferences")
 CONVERSATION_REQUESTS = frozenset({"LaunchRequest", "IntentRequest", "Alexa.Presentation.APL.UserEvent"})
 
 
-def describe(handler_input: HandlerInput) -> str:
-    """Request id, type and intent name: all that logs may carry about a request.
-
-    Never user or device ids, never slot values or anything else the user said.
-    """
-    request = handler_input.request_envelope.request
-    intent = getattr(getattr(request, "intent", None), "name", None)
-    if isinstance(intent, str):
-        intent = ascii(intent[:64])  # model names in practice; bounded and printable anyway
-    kind = getattr(request, "object_type", None) or type(request).__name__
-    request_id = getattr(request, "request_id", None)
-    if isinstance(request_id, str):
-        request_id = ascii(request_id[:100])
-    return f"request={request_id} type={kind} intent={intent}"
-
-
-class Described:
-    """``describe(handler_input)``, worked out only if a log line is written."""
-
-    __slots__ = ("_handler_input",)
-
-    def __init__(self, handler_input: HandlerInput) -> None:
-        self._handler_input = handler_input
-
-    def __str__(self) -> str:
-        return describe(self._handler_input)
-
-
 class TurnInterceptor(AbstractRequestInterceptor):
     """Gives every handler its ``Turn``: knowledge, the locale's dialogue, the time now."""
 
@@ -96,7 +68,7 @@ class RecallInterceptor(AbstractRequestInterceptor):
         try:
             attributes = handler_input.attributes_manager.persistent_attributes
         except PersistenceException as error:
-            preferences_log.warning("preferences not read (%s) on %s", error, describe(handler_input))
+            preferences_log.warning("preferences not read (%s) on %s", error, logs.describe(handler_input))
             turn.session.stored = None
             return
         turn.session.recall(Preferences.from_attributes(attributes))
@@ -120,14 +92,14 @@ class RememberInterceptor(AbstractResponseInterceptor):
         try:
             manager.save_persistent_attributes()
         except PersistenceException as error:
-            preferences_log.warning("preferences not written (%s) on %s", error, describe(handler_input))
+            preferences_log.warning("preferences not written (%s) on %s", error, logs.describe(handler_input))
             return
         turn.session.stored = now
 
 
 class RequestLogInterceptor(AbstractRequestInterceptor):
     def process(self, handler_input: HandlerInput) -> None:
-        log.info("received %s", Described(handler_input))
+        log.info("received %s", logs.Described(handler_input))
 
 
 class RepeatCacheInterceptor(AbstractResponseInterceptor):
@@ -145,4 +117,4 @@ class RepeatCacheInterceptor(AbstractResponseInterceptor):
 class ResponseLogInterceptor(AbstractResponseInterceptor):
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         ends = None if response is None else response.should_end_session
-        log.info("answered %s end_session=%s", Described(handler_input), ends)
+        log.info("answered %s end_session=%s", logs.Described(handler_input), ends)

@@ -8,6 +8,7 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill import log as logs
+from skill.conversation import cards
 from skill.conversation.base import IntentHandler
 from skill.conversation.helpline import read_helpline
 from skill.conversation.turn import Turn, turn_of
@@ -19,10 +20,10 @@ log = logs.get(__name__)
 def welcome(turn: Turn, *, again: bool = False) -> Response:
     speech = Speech()
     if again:
-        speech.say(turn.say("start_over"))
-    speech.say(turn.say("welcome"))
-    reprompt = Speech().say(turn.say("welcome_reprompt"))
-    card = turn.welcome_card()
+        speech.say(turn.line("start_over"))
+    speech.say(turn.line("welcome"))
+    reprompt = Speech().say(turn.line("welcome_reprompt"))
+    card = cards.welcome_card(turn)
     return turn.respond(speech, reprompt=reprompt, card=card, pending="anything_else")
 
 
@@ -48,9 +49,9 @@ class HelpHandler(IntentHandler):
     intents = ("AMAZON.HelpIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        speech = Speech().say(turn.say("help_remembering" if turn.remembers else "help"))
-        reprompt = Speech().say(turn.say("help_reprompt"))
-        card = turn.welcome_card()
+        speech = Speech().say(turn.line("help_remembering" if turn.remembers else "help"))
+        reprompt = Speech().say(turn.line("help_reprompt"))
+        card = cards.welcome_card(turn)
         return turn.respond(speech, reprompt=reprompt, card=card, pending="anything_else")
 
 
@@ -60,8 +61,8 @@ class FallbackHandler(IntentHandler):
     intents = ("AMAZON.FallbackIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        speech = Speech().say(turn.say("fallback"), turn.say("urgent_help"))
-        reprompt = Speech().say(turn.say("fallback_reprompt"))
+        speech = Speech().say(turn.line("fallback"), turn.line("urgent_help"))
+        reprompt = Speech().say(turn.line("fallback_reprompt"))
         return turn.respond(speech, reprompt=reprompt, card=None, pending="anything_else")
 
 
@@ -75,8 +76,8 @@ class RepeatHandler(IntentHandler):
     def answer(self, turn: Turn) -> Response:
         content = turn.last_content()
         if content is None:
-            speech = Speech().say(turn.say("repeat_nothing"))
-            reprompt = Speech().say(turn.say("help_reprompt"))
+            speech = Speech().say(turn.line("repeat_nothing"))
+            reprompt = Speech().say(turn.line("help_reprompt"))
             return turn.respond(
                 speech, reprompt=reprompt, card=None, pending=turn.session.pending, remember=False
             )
@@ -88,11 +89,11 @@ class RepeatHandler(IntentHandler):
 def change_rate(turn: Turn, rate: str, acknowledgement: str) -> Response:
     """A short acknowledgement, then what the user just heard again at the new rate."""
     turn.session.rate = rate
-    lead = Speech().say(turn.say(acknowledgement))
+    lead = Speech().say(turn.line(acknowledgement))
     content = turn.last_content()
     if content is None:
-        lead.say(turn.say("speed_prompt"))
-        reprompt = Speech().say(turn.say("anything_else_reprompt"))
+        lead.say(turn.line("speed_prompt"))
+        reprompt = Speech().say(turn.line("anything_else_reprompt"))
         return turn.respond(lead, reprompt=reprompt, card=None, pending="anything_else", remember=False)
     if content.replay == "helpline":
         return read_helpline(turn, lead)
@@ -117,7 +118,7 @@ class StopHandler(IntentHandler):
     intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 
     def answer(self, turn: Turn) -> Response:
-        return turn.reply(Speech().say(turn.say("goodbye")), closing="end")
+        return turn.reply(Speech().say(turn.line("goodbye")), closing="end")
 
 
 class GoodbyeHandler(IntentHandler):
@@ -126,7 +127,7 @@ class GoodbyeHandler(IntentHandler):
     intents = ("GoodbyeIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        return turn.reply(Speech().say(turn.say("goodbye_thanks")), closing="end")
+        return turn.reply(Speech().say(turn.line("goodbye_thanks")), closing="end")
 
 
 class SessionEndedHandler(AbstractRequestHandler):

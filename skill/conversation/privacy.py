@@ -4,13 +4,30 @@ being disabled. Neither ever writes anything; both delete the user's whole recor
 from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
+from skill import log as logs
 from skill.conversation.base import IntentHandler
 from skill.conversation.turn import Turn, turn_of
 from skill.speech import Speech
+
+log = logs.get("skill.preferences")
+
+
+def forget(turn: Turn) -> bool:
+    """Delete the user's record; whether that was done. For the rest of this session
+    nothing more is written."""
+    try:
+        turn.handler_input.attributes_manager.delete_persistent_attributes()
+    except PersistenceException as error:
+        request_id = getattr(turn.handler_input.request_envelope.request, "request_id", None)
+        log.warning("preferences not deleted (%s) on request=%s", error, request_id)
+        return False
+    turn.session.stored = None
+    return True
 
 
 class ForgetMeHandler(IntentHandler):
@@ -23,11 +40,11 @@ class ForgetMeHandler(IntentHandler):
     def answer(self, turn: Turn) -> Response:
         if not turn.remembers:
             key = "forget_nothing_kept"
-        elif turn.forget():
+        elif forget(turn):
             key = "forget_done"
         else:
             key = "forget_failed"
-        return turn.reply(Speech().say(turn.say(key)), closing="anything_else")
+        return turn.reply(Speech().say(turn.line(key)), closing="anything_else")
 
 
 class SkillDisabledHandler(AbstractRequestHandler):
@@ -40,5 +57,5 @@ class SkillDisabledHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         if turn.remembers:
-            turn.forget()
+            forget(turn)
         return handler_input.response_builder.response

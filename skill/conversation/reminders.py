@@ -3,7 +3,7 @@ setting it.
 
 The offer ends a reply about the line while it is closed (``Turn.reply(remind=True)``),
 once a session. "Yes" sets a one-off reminder for the line's next opening, in UK time,
-through ``skill.reminders``. Without the user's permission the skill asks Alexa to ask
+through ``skill.reminders_api``. Without the user's permission the skill asks Alexa to ask
 them by voice, never twice in a session (``Connections.SendRequest`` "AskFor"); Alexa
 answers with a ``Connections.Response``. When they say no, or the device cannot ask,
 the skill sends the permissions card to the Alexa app and says so. Whatever goes wrong,
@@ -21,8 +21,10 @@ from ask_sdk_model import Response
 from ask_sdk_model.interfaces.connections import SendRequestDirective
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
-from skill import opening_hours, reminders
+from skill import opening_hours, reminders_api
+from skill.conversation import cards, line_hours
 from skill.conversation.turn import Turn, turn_of
+from skill.knowledge import spoken_time
 from skill.speech import Speech
 
 #: The Connections task that asks the user for a permission by voice.
@@ -33,7 +35,7 @@ ACCEPTED, DENIED, NOT_ANSWERED = "ACCEPTED", "DENIED", "NOT_ANSWERED"
 
 def accept(turn: Turn) -> Response:
     """Yes to the offer: set the reminder, or first ask for the permission."""
-    if not reminders.has_permission(turn.handler_input):
+    if not reminders_api.has_permission(turn.handler_input):
         return ask_permission(turn)
     return set_reminder(turn, may_ask=True)
 
@@ -43,21 +45,21 @@ def set_reminder(turn: Turn, *, may_ask: bool) -> Response:
 
     The time is worked out again now rather than remembered from the offer: nothing
     about the reminder is kept, and the answer is the same."""
-    status = turn.line_status()
+    status = line_hours.line_status(turn)
     if status.next_opening is None:  # it has opened since the offer
         return number_again(turn, "reminder_line_open")
     helpline = turn.knowledge.helpline
-    request = reminders.reminder_request(
+    request = reminders_api.reminder_request(
         at=status.next_opening,
         time_zone=helpline.timezone,
-        text=turn.say("reminder_text", number=helpline.display),
+        text=turn.line("reminder_text", number=helpline.display),
         locale=turn.dialogue.locale,
         now=turn.now,
     )
-    outcome = reminders.create(turn.handler_input, request)
-    if outcome is reminders.Outcome.SET:
+    outcome = reminders_api.create(turn.handler_input, request)
+    if outcome is reminders_api.Outcome.SET:
         return confirm(turn, status)
-    if outcome is reminders.Outcome.NOT_PERMITTED:
+    if outcome is reminders_api.Outcome.NOT_PERMITTED:
         return ask_permission(turn) if may_ask else permission_card(turn, "reminder_permission_card")
     return number_again(turn, "reminder_failed")
 
@@ -67,13 +69,13 @@ def confirm(turn: Turn, status: opening_hours.LineStatus) -> Response:
     opening = status.next_opening
     assert opening is not None
     helpline = turn.knowledge.helpline
-    speech = Speech().say(turn.say("reminder_set", when=turn.when_next_open(status)))
-    card = turn.card(
-        turn.say("reminder_card_title"),
-        turn.say(
+    speech = Speech().say(turn.line("reminder_set", when=line_hours.when_next_open(turn, status)))
+    card = cards.card(turn,
+        turn.line("reminder_card_title"),
+        turn.line(
             "reminder_card",
             day=f"{opening:%A} {opening.day} {opening:%B}",
-            opens=opening_hours.spoken_time(opening),
+            opens=spoken_time(opening),
             number=helpline.display,
             hours=helpline.hours_text,
         ),
@@ -95,7 +97,7 @@ def ask_permission(turn: Turn) -> Response:
             payload={
                 "@type": "AskForPermissionsConsentRequest",
                 "@version": "2",
-                "permissionScopes": [{"permissionScope": reminders.SCOPE, "consentLevel": "ACCOUNT"}],
+                "permissionScopes": [{"permissionScope": reminders_api.SCOPE, "consentLevel": "ACCOUNT"}],
             },
             token="",
         )
@@ -108,24 +110,24 @@ def ask_permission(turn: Turn) -> Response:
 def permission_card(turn: Turn, key: str) -> Response:
     """No reminder: says so plainly, with the number again, and sends the permissions
     card, where the user can allow reminders in the Alexa app."""
-    speech = Speech().say(turn.say(key))
+    speech = Speech().say(turn.line(key))
     _number(turn, speech)
-    card = AskForPermissionsConsentCard(permissions=[reminders.SCOPE])
+    card = AskForPermissionsConsentCard(permissions=[reminders_api.SCOPE])
     return turn.reply(speech, closing="anything_else", card=card)
 
 
 def number_again(turn: Turn, key: str) -> Response:
     """No reminder: a kind word, the number again, and the conversation goes on."""
-    speech = Speech().say(turn.say(key))
+    speech = Speech().say(turn.line(key))
     _number(turn, speech)
-    return turn.reply(speech, closing="anything_else", card=turn.helpline_card())
+    return turn.reply(speech, closing="anything_else", card=cards.helpline_card(turn))
 
 
 def _number(turn: Turn, speech: Speech) -> None:
     helpline = turn.knowledge.helpline
-    speech.say(turn.say("helpline_intro")).pause(300)
+    speech.say(turn.line("helpline_intro")).pause(300)
     speech.phone_number(helpline.groups, slowly=turn.session.rate == "normal").say(".").pause(500)
-    speech.say(turn.say("helpline_hours", hours=helpline.hours_text))
+    speech.say(turn.line("helpline_hours", hours=helpline.hours_text))
     turn.session.helpline_read = True
 
 
@@ -137,7 +139,7 @@ def permission_answer(payload: Any) -> str | None:
     status = payload.get("status")
     if status is None:
         for scope in payload.get("permissionScopes") or []:
-            if isinstance(scope, dict) and scope.get("permissionScope") == reminders.SCOPE:
+            if isinstance(scope, dict) and scope.get("permissionScope") == reminders_api.SCOPE:
                 status = scope.get("permissionStatus") or scope.get("status")
     return status if status in (ACCEPTED, DENIED, NOT_ANSWERED) else None
 

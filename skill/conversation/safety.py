@@ -17,6 +17,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
+from skill.conversation import cards, offers
 from skill.conversation.base import IntentHandler
 from skill.conversation.slots import spoken_words
 from skill.conversation.turn import Turn, turn_of
@@ -28,11 +29,11 @@ def crisis_answer(turn: Turn) -> Response:
     """Samaritans (free, any time, 116 123) and 999 first and calmly; the nurses, at the
     end, as someone to talk to later. A gentle reprompt keeps the session open."""
     helpline = turn.knowledge.helpline
-    speech = Speech().say(turn.say("crisis"))
-    reprompt = Speech().say(turn.say("crisis_reprompt"))
-    card = turn.card(
-        turn.say("crisis_card_title"),
-        turn.say("crisis_card", number=helpline.display, hours=helpline.hours_text),
+    speech = Speech().say(turn.line("crisis"))
+    reprompt = Speech().say(turn.line("crisis_reprompt"))
+    card = cards.card(turn,
+        turn.line("crisis_card_title"),
+        turn.line("crisis_card", number=helpline.display, hours=helpline.hours_text),
     )
     return turn.respond(speech, reprompt=reprompt, card=card, pending=None)
 
@@ -40,18 +41,18 @@ def crisis_answer(turn: Turn) -> Response:
 def overdose_answer(turn: Turn) -> Response:
     """An overdose already taken is a medical emergency: 999 first, then Samaritans. No
     offer of anything else; a reprompt with both numbers keeps the session open."""
-    speech = Speech().say(turn.say("overdose"))
-    reprompt = Speech().say(turn.say("overdose_reprompt"))
-    card = turn.card(turn.say("overdose_card_title"), turn.say("overdose_card"))
+    speech = Speech().say(turn.line("overdose"))
+    reprompt = Speech().say(turn.line("overdose_reprompt"))
+    card = cards.card(turn, turn.line("overdose_card_title"), turn.line("overdose_card"))
     return turn.respond(speech, reprompt=reprompt, card=card, pending=None)
 
 
 def emergency_answer(turn: Turn) -> Response:
     """Where the words leave no doubt (collapsed, not breathing, chest pain): "Call 999
     now." and nothing after it to answer; a reprompt with 999 keeps the session open."""
-    speech = Speech().say(turn.say("emergency_now"))
-    reprompt = Speech().say(turn.say("emergency_now_reprompt"))
-    card = turn.card(turn.say("emergency_card_title"), turn.say("emergency_card"))
+    speech = Speech().say(turn.line("emergency_now"))
+    reprompt = Speech().say(turn.line("emergency_now_reprompt"))
+    card = cards.card(turn, turn.line("emergency_card_title"), turn.line("emergency_card"))
     return turn.respond(speech, reprompt=reprompt, card=card, pending=None)
 
 
@@ -60,12 +61,12 @@ def urgent_answer(turn: Turn) -> Response:
     confusion, pain the medicines do not touch): 999 in an emergency, then NHS 111 or the
     hospital team; then, unless the user has heard the number or declined it, the nurse
     helpline offer. The session stays open."""
-    speech = Speech().say(turn.say("emergency")).pause(500)
-    card = turn.card(turn.say("emergency_card_title"), turn.say("emergency_card"))
-    if not turn.offers_helpline("offer"):
+    speech = Speech().say(turn.line("emergency")).pause(500)
+    card = cards.card(turn, turn.line("emergency_card_title"), turn.line("emergency_card"))
+    if not offers.offers_helpline(turn.session, "offer"):
         return turn.reply(speech, closing="anything_else", card=card)
-    speech.say(turn.say("emergency_follow_up"))
-    reprompt = Speech().say(turn.say("offer_helpline_reprompt"))
+    speech.say(turn.line("emergency_follow_up"))
+    reprompt = Speech().say(turn.line("offer_helpline_reprompt"))
     return turn.respond(speech, reprompt=reprompt, card=card, pending="helpline")
 
 

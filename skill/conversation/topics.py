@@ -6,6 +6,7 @@ from __future__ import annotations
 from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
+from skill.conversation import cards
 from skill.conversation.base import IntentHandler
 from skill.conversation.slots import resolved_value_id
 from skill.conversation.state import HELPLINE_THREAD
@@ -59,10 +60,10 @@ class RoutedTopicHandler(IntentHandler):
         if topic is None:
             # Something the page does not cover ("immunotherapy"): say so kindly, say
             # what we can help with, and offer the nurses; for a symptom, urgent help too.
-            speech = Speech().say(turn.say(route.unknown))
+            speech = Speech().say(turn.line(route.unknown))
             if route.slot == "symptom":
-                speech.say(turn.say("urgent_help"))
-            card = turn.helpline_card("unknown_card_title", "unknown_card")
+                speech.say(turn.line("urgent_help"))
+            card = cards.helpline_card(turn, "unknown_card_title", "unknown_card")
             return turn.reply(speech, closing="offer", card=card)
         return turn.answer(topic)
 
@@ -84,11 +85,12 @@ class SideEffectsHandler(IntentHandler):
             return turn.answer(turn.knowledge.topics[GENERAL_SIDE_EFFECTS])
         speech = Speech().say(topic.side_effects)
         if not turn.session.disclaimer_given:
-            speech.say(turn.say("disclaimer"))
+            speech.say(turn.line("disclaimer"))
             turn.session.disclaimer_given = True
         turn.session.thread = topic.id
         turn.topic = topic
-        card = turn.card(turn.say("side_effects_card_title", treatment=topic.title), topic.side_effects)
+        title = turn.line("side_effects_card_title", treatment=topic.title)
+        card = cards.card(turn, title, topic.side_effects)
         return turn.reply(speech, closing="nurses", card=card)
 
 
@@ -104,24 +106,24 @@ class OtherOptionsHandler(IntentHandler):
         _, value_id = resolved_value_id(turn.handler_input, "treatment")
         named = turn.knowledge.topic_for_slot_value("treatment", value_id) if value_id else None
         current = named or last_topic(turn)
-        reprompt = Speech().say(turn.say("others_reprompt"))
+        reprompt = Speech().say(turn.line("others_reprompt"))
         if current is None:
-            speech = Speech().say(turn.say("others_nothing"))
+            speech = Speech().say(turn.line("others_nothing"))
             return turn.respond(speech, reprompt=reprompt, card=None, pending=None, remember=False)
         if not current.group:  # after an answer about treatment in general: every treatment
             every = turn.knowledge.topics[ALL_TREATMENTS]
             return turn.answer(every, more=current.id == every.id and not turn.session.more_given)
         if current.group == "symptom":
-            speech = Speech().say(turn.say("others_symptom"))
+            speech = Speech().say(turn.line("others_symptom"))
             return turn.respond(speech, reprompt=reprompt, card=None, pending=None)
         topics = turn.knowledge.topics.values()
         others = [t for t in topics if t.group == current.group and t.id != current.id]
-        speech = Speech().say(turn.say(f"others_{current.group}", current=current.spoken_name))
+        speech = Speech().say(turn.line(f"others_{current.group}", current=current.spoken_name))
         for start in range(0, len(others), OPTIONS_PER_BREATH):
             names = [t.spoken_name for t in others[start : start + OPTIONS_PER_BREATH]]
-            sentence = spoken_list(names, turn.say("and"))
+            sentence = spoken_list(names, turn.line("and"))
             speech.say(f"{sentence[0].upper()}{sentence[1:]}.").pause(300)
-        speech.say(turn.say("others_question"))
+        speech.say(turn.line("others_question"))
         return turn.respond(speech, reprompt=reprompt, card=None, pending=None)
 
 
@@ -133,9 +135,9 @@ class BeyondPageHandler(IntentHandler):
     intents = ("BeyondPageIntent", "PrognosisIntent")
 
     def answer(self, turn: Turn) -> Response:
-        card = turn.helpline_card("unknown_card_title", "unknown_card")
+        card = cards.helpline_card(turn, "unknown_card_title", "unknown_card")
         key = "prognosis" if get_intent_name(turn.handler_input) == "PrognosisIntent" else "beyond_page"
-        return turn.reply(Speech().say(turn.say(key)), closing="nurses", card=card)
+        return turn.reply(Speech().say(turn.line(key)), closing="nurses", card=card)
 
 
 def last_topic(turn: Turn) -> Topic | None:
@@ -153,14 +155,14 @@ class TellMeMoreHandler(IntentHandler):
 
     def answer(self, turn: Turn) -> Response:
         if turn.session.thread == HELPLINE_THREAD:
-            speech = Speech().say(turn.say("helpline_about", hours=turn.knowledge.helpline.hours_text))
-            return turn.reply(speech, closing="nurses", card=turn.helpline_card())
+            speech = Speech().say(turn.line("helpline_about", hours=turn.knowledge.helpline.hours_text))
+            return turn.reply(speech, closing="nurses", card=cards.helpline_card(turn))
         topic = last_topic(turn)
         if topic is None:
-            speech = Speech().say(turn.say("more_nothing"))
-            reprompt = Speech().say(turn.say("help_reprompt"))
+            speech = Speech().say(turn.line("more_nothing"))
+            reprompt = Speech().say(turn.line("help_reprompt"))
             return turn.respond(speech, reprompt=reprompt, card=None, pending=None, remember=False)
         if turn.session.more_given:
-            speech = Speech().say(turn.say("more_done", title=topic.title.lower()))
+            speech = Speech().say(turn.line("more_done", title=topic.title.lower()))
             return turn.reply(speech, closing="nurses" if topic.nurses_next else "offer")
         return turn.answer(topic, more=True)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from skill import builder, dialogue, knowledge, reminders
+from skill import builder, dialogue, knowledge, reminders_api
 from skill.conversation.base import IntentHandler
 from skill.devtools import grammar, nlu, skill_package
 from skill.devtools.envelopes import Session, slot_json
@@ -311,8 +311,8 @@ def check_manifest(manifest: dict[str, Any], resolver: nlu.Resolver) -> Problems
     if privacy.get("usesPersonalInfo") is not False:
         problems.append("manifest: the skill collects no personal information; say so")
     declared = manifest["manifest"].get("permissions") or []
-    if not any(isinstance(p, dict) and p.get("name") == reminders.SCOPE for p in declared):
-        problems.append(f"manifest: the skill sets reminders; declare the permission {reminders.SCOPE}")
+    if not any(isinstance(p, dict) and p.get("name") == reminders_api.SCOPE for p in declared):
+        problems.append(f"manifest: the skill sets reminders; declare the permission {reminders_api.SCOPE}")
     interfaces = manifest["manifest"].get("apis", {}).get("custom", {}).get("interfaces", [])
     if not any(isinstance(i, dict) and i.get("type") == "ALEXA_PRESENTATION_APL" for i in interfaces):
         problems.append("manifest: the skill sends screens; declare the ALEXA_PRESENTATION_APL interface")

@@ -37,6 +37,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import Response
 
 from skill import builder
+from skill.conversation import offers
 from skill.conversation.safety import SlotSafetyNetHandler
 from skill.speech import plain_text
 
@@ -58,6 +59,8 @@ class Trace:
     urgency: str | None = None
     exception: str | None = None
     response_interceptors: list[str] = field(default_factory=list)
+    #: The session attributes the request brought (what the offer policy read).
+    before: dict[str, Any] = field(default_factory=dict)
 
     @property
     def safety_net_took_over(self) -> bool:
@@ -197,7 +200,7 @@ def moment(at: str | None, envelope: dict[str, Any]) -> datetime:
 
 def replay(envelope: dict[str, Any], at: datetime) -> tuple[dict[str, Any], Trace]:
     """The response the real Lambda handler gives ``envelope`` at ``at``, and how."""
-    trace = Trace()
+    trace = Trace(before=dict((envelope.get("session") or {}).get("attributes") or {}))
     clock: Callable[[], datetime] = lambda: at  # noqa: E731
     with _instrumented_builds(trace):
         handle = builder.lambda_handler(clock=clock)
@@ -207,6 +210,22 @@ def replay(envelope: dict[str, Any], at: datetime) -> tuple[dict[str, Any], Trac
         why = f"{type(error).__name__}: {error}"
         raise ReplayError(f"the skill could not take this envelope: {why}") from None
     return response, trace
+
+
+def offer_decision(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """How the reply ended, by the offer policy (``skill.conversation.offers``), and why."""
+    pending = after.get("pending")
+    if pending == "helpline":
+        return f"offered the nurse helpline number ({after.get('offerStreak', 1)} in a row)"
+    if pending == "reminder":
+        return "offered a reminder for when the nurse line opens"
+    if before.get("helplineRead") is True:
+        return "no offer: the number has been read in this session"
+    if isinstance(before.get("offerStreak"), int) and before["offerStreak"] >= offers.OFFERS_IN_A_ROW:
+        return f"no offer: offered {before['offerStreak']} times in a row, passed over each time"
+    if before.get("offerDeclined") is True:
+        return "no offer: the user said no to it earlier (only the nurses' own topics offer it)"
+    return "no offer: this reply does not end with one"
 
 
 def report(response: dict[str, Any], trace: Trace | None, out: TextIO) -> None:
@@ -239,6 +258,7 @@ def report(response: dict[str, Any], trace: Trace | None, out: TextIO) -> None:
     print(f"  safety net: {trace.safety_net()}", file=out)
     if trace.exception:
         print(f"  exception handler: {trace.exception}", file=out)
+    print(f"  offer: {offer_decision(trace.before, response.get('sessionAttributes') or {})}", file=out)
     print(f"  response interceptors: {', '.join(trace.response_interceptors) or '(none)'}", file=out)
     attributes = response.get("sessionAttributes") or {}
     print("  session attributes written:" + ("" if attributes else " (none)"), file=out)

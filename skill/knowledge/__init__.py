@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import time
+from datetime import datetime, time
 from functools import cache
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
@@ -236,6 +236,41 @@ def _safety(table: Any) -> SafetyWords:
     return SafetyWords(**lists)
 
 
+def spoken_time(moment: time | datetime) -> str:
+    """'9am', '5pm', '9:30am': how a UK speaker says a time on the hour or not."""
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+
+
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_TIME_RANGE = re.compile(r"\b(\d{1,2}(?::\d\d)?[ap]m) to (\d{1,2}(?::\d\d)?[ap]m)\b")
+
+
+def hours_prose(open_days: frozenset[int], opens: time, closes: time) -> str:
+    """The opening hours in words, from the structured hours: 'Monday to Friday, 9am to
+    5pm, UK time'. ``hours_text`` must say exactly this: one source of truth."""
+    days = sorted(open_days)
+    if days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
+        named = f"{_DAY_NAMES[days[0] - 1]} to {_DAY_NAMES[days[-1] - 1]}"
+    else:
+        named = " and ".join(_DAY_NAMES[day - 1] for day in days)
+    return f"{named}, {spoken_time(opens)} to {spoken_time(closes)}, UK time"
+
+
+def _check_hours_mentions(topics: Mapping[str, Topic], helpline: Helpline) -> None:
+    """Every time range a topic speaks of ("9am to 5pm") is the line's hours."""
+    expected = (spoken_time(helpline.opens), spoken_time(helpline.closes))
+    for topic in topics.values():
+        for text in (topic.speech, topic.more, topic.card):
+            for found in _TIME_RANGE.findall(text):
+                if found != expected:
+                    raise ContentError(
+                        f"topics.{topic.id}: says {found[0]} to {found[1]}, but the line opens "
+                        f"{expected[0]} to {expected[1]} ([helpline])"
+                    )
+
+
 def _clock(text: str, where: str) -> time:
     try:
         return time.fromisoformat(text)
@@ -350,6 +385,10 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
     )
     if helpline.opens >= helpline.closes:
         raise ContentError("helpline: 'opens' must be before 'closes'")
+    expected_hours = hours_prose(helpline.open_days, helpline.opens, helpline.closes)
+    if helpline.hours_text != expected_hours:
+        raise ContentError(f"helpline: 'hours_text' must say {expected_hours!r}, as the hours above do")
+    _check_hours_mentions(topics, helpline)
 
     source_table = data.get("source", {})
     source = Source(

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
     from ask_sdk_model.services.reminder_management import ReminderRequest
 
-log = logs.get("skill.reminders")
+log = logs.get("skill.reminders_api")
 
 #: The permission a skill needs to create reminders: declared in the manifest
 #: (interaction_models/skill.json), and asked for by voice or with a consent card.
