@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -219,3 +222,34 @@ def topic_speech(topic_id: str) -> str:
 
 #: What every host answers a LaunchRequest with, first of all.
 WELCOME = first_sentence(said("welcome"))
+
+
+def hold_write_lock(path: Path) -> Callable[[], None]:
+    """Another process takes the SQLite database's write lock and keeps it until the
+    returned function releases it."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sqlite3, sys
+                connection = sqlite3.connect({str(path)!r}, isolation_level=None)
+                connection.execute("BEGIN EXCLUSIVE")
+                print("locked", flush=True)
+                sys.stdin.read()  # until the test closes its end
+                """
+            ),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+
+    def release() -> None:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+    return release

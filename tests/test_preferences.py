@@ -12,7 +12,6 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from pathlib import Path
@@ -26,7 +25,16 @@ from skill.devtools.envelopes import Session
 from skill.preferences import ConfigurationError, Preferences, UserKeys
 from skill.preferences.bounded import BoundedAdapter
 from skill.preferences.sqlite import SqliteAdapter
-from tests.conftest import DISCLAIMER, KEYS, ROOT, SLOW, TEST_SECRET, Conversation, first_visit
+from tests.conftest import (
+    DISCLAIMER,
+    KEYS,
+    ROOT,
+    SLOW,
+    TEST_SECRET,
+    Conversation,
+    first_visit,
+    hold_write_lock,
+)
 
 WORDS = dialogue.load()
 
@@ -277,16 +285,7 @@ def test_disabling_the_skill_deletes_the_record_and_writes_nothing() -> None:
     first_visit(talk)
     assert spy.records
     spy.calls.clear()
-    event = talk.session.envelope(
-        {
-            "type": "AlexaSkillEvent.SkillDisabled",
-            "eventCreationTime": "2026-03-02T11:00:00Z",
-            "eventPublishingTime": "2026-03-02T11:00:01Z",
-            "body": {"userInformationPersistenceStatus": "PERSISTED"},
-        }
-    )
-    del event["session"]  # skill events come outside any session
-    response = talk.handler(event, None)
+    response = talk.handler(talk.session.skill_disabled("PERSISTED"), None)
     assert "outputSpeech" not in response.get("response", {})
     assert spy.calls == ["delete"] and spy.records == {}
 
@@ -296,16 +295,7 @@ def test_disabling_the_skill_deletes_the_sqlite_record(tmp_path: Path) -> None:
     talk = Conversation(store=sqlite_store(path))
     first_visit(talk)
     assert len(rows(path)) == 1
-    event = talk.session.envelope(
-        {
-            "type": "AlexaSkillEvent.SkillDisabled",
-            "eventCreationTime": "2026-03-02T11:00:00Z",
-            "eventPublishingTime": "2026-03-02T11:00:01Z",
-            "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"},
-        }
-    )
-    del event["session"]
-    talk.handler(event, None)
+    talk.handler(talk.session.skill_disabled(), None)
     assert rows(path) == []
 
 
@@ -481,32 +471,14 @@ def test_a_write_held_up_by_another_process_is_whole_or_not_at_all(tmp_path: Pat
     first_visit(talk)  # slow, heard
     talk.next_session()
     talk.open()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
-                import sqlite3, sys, time
-                connection = sqlite3.connect({str(path)!r}, isolation_level=None)
-                connection.execute("BEGIN EXCLUSIVE")
-                print("locked", flush=True)
-                time.sleep(1.5)
-                connection.execute("COMMIT")
-                """
-            ),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    release = hold_write_lock(path)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         started = time.monotonic()
         heard = talk.intent("SpeakNormallyIntent")
         assert time.monotonic() - started < 1.0
         assert "prosody" not in heard.ssml
     finally:
-        holder.wait(timeout=10)
+        release()
     time.sleep(0.5)
     assert [row[1:3] for row in rows(path)] in ([("slow", 1)], [("normal", 1)])
 

@@ -284,16 +284,7 @@ def test_disabling_the_skill_deletes_the_dynamodb_item(aws: LocalDynamoDB, table
     talk = Conversation(store=store(table))
     first_visit(talk)
     assert items(aws, table)
-    event = talk.session.envelope(
-        {
-            "type": "AlexaSkillEvent.SkillDisabled",
-            "eventCreationTime": "2026-03-02T11:00:00Z",
-            "eventPublishingTime": "2026-03-02T11:00:01Z",
-            "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"},
-        }
-    )
-    del event["session"]
-    talk.handler(event, None)
+    talk.handler(talk.session.skill_disabled(), None)
     assert items(aws, table) == []
 
 

@@ -19,7 +19,6 @@ import resource
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -34,7 +33,7 @@ from skill.devtools.envelopes import Session, slot_json
 from skill.devtools.serving import FAKE_AWS, free_port, stop
 from skill.preferences.sqlite import SqliteAdapter
 from skill.speech import plain_text
-from tests.conftest import KEYS, ROOT, said
+from tests.conftest import KEYS, ROOT, hold_write_lock, said
 
 USER = "amzn1.ask.account.FAULTS-USER-ID"
 WARNING = "preferences: not remembered"
@@ -76,31 +75,7 @@ def corrupt(folder: Path) -> Fault:
 def locked(folder: Path) -> Fault:
     path = folder / "preferences.sqlite3"
     SqliteAdapter(path, keys=KEYS)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
-                import sqlite3, sys
-                connection = sqlite3.connect({str(path)!r}, isolation_level=None)
-                connection.execute("BEGIN EXCLUSIVE")
-                print("locked", flush=True)
-                sys.stdin.read()  # until the test closes its end
-                """
-            ),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-
-    def release() -> None:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
-
+    release = hold_write_lock(path)
     names = [str(path), "OperationalError SQLITE_BUSY"]
     return Fault({"PREFERENCES_DB": str(path)}, names, cleanup=[release])
 

@@ -197,6 +197,20 @@ class Session:
     def session_ended(self, reason: str = "USER_INITIATED", at: datetime | None = None) -> dict[str, Any]:
         return self.envelope({"type": "SessionEndedRequest", "reason": reason}, at)
 
+    def skill_disabled(self, persistence: str = "NOT_PERSISTED") -> dict[str, Any]:
+        """The skill event Alexa sends when the user disables the skill: skill events come
+        outside any session."""
+        event = self.envelope(
+            {
+                "type": "AlexaSkillEvent.SkillDisabled",
+                "eventCreationTime": "2026-03-02T11:00:00Z",
+                "eventPublishingTime": "2026-03-02T11:00:01Z",
+                "body": {"userInformationPersistenceStatus": persistence},
+            }
+        )
+        del event["session"]
+        return event
+
     def carry(self, response: dict[str, Any]) -> None:
         """Take the session attributes from a response, as Alexa does for the next turn."""
         self.new = False
