@@ -202,7 +202,7 @@ CAVEATS = [
     ),
     (
         "radiotherapy",
-        ("more", "card"),
+        ("card",),
         "Surgery is not usually an option",
         ["not usually an option", "relieve symptoms", "fit enough", "not be suitable for everyone"],
     ),
@@ -247,7 +247,7 @@ CAVEATS = [
         # The referral is in the page's section on deciding not to have treatment: it is
         # never offered without that context.
         "support_at_home",
-        ("speech", "more", "card"),
+        ("more", "card"),
         "If you decide not to have treatment",
         ["if you decide not to have", "symptom control team"],
     ),
