@@ -38,7 +38,8 @@ _SKIP_DIRS = {"__pycache__", "bin", "tests", "test"}
 _SKIP_SUFFIXES = {".pyc", ".pyo"}
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 #: Parts of the skill package that stay out of the zip, relative to skill/: developer
-#: tools, the command line, and the web host with its request verification.
+#: tools, the command line, the web host with its request verification, and the page with
+#: the provenance of each sentence (read only by `python -m skill check`).
 LEFT_OUT = (
     "devtools",
     "cli.py",
@@ -49,6 +50,7 @@ LEFT_OUT = (
     "hosts/verification.py",
     "hosts/sdk_compat.py",
     "knowledge/source-page.txt",
+    "knowledge/provenance.toml",
 )
 #: Content files, checked by their loaders and shipped as JSON: (folder, name).
 CONTENT = (("knowledge", "topics"), ("dialogue", "en-GB"))

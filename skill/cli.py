@@ -1,4 +1,4 @@
-"""The command line: ``python -m skill ask|chat|check|evaluate|serve``."""
+"""The command line: ``python -m skill ask|chat|check|source-diff|evaluate|serve``."""
 
 from __future__ import annotations
 
@@ -155,6 +155,7 @@ def command_check(args: argparse.Namespace, out: TextIO) -> int:
         return 1
     print("check passed: model, manifest, content, dialogue and every response", file=out)
     print(check.model_size_line(), file=out)
+    print(check.provenance_line(), file=out)
     # Not problems: a development skill deploys and works without them.
     to_do = check.owner_to_do()
     if to_do:
@@ -162,6 +163,12 @@ def command_check(args: argparse.Namespace, out: TextIO) -> int:
         for line in to_do:
             print(f"  {line}", file=out)
     return 0
+
+
+def command_source_diff(args: argparse.Namespace, out: TextIO) -> int:
+    from skill.devtools import provenance
+
+    return provenance.source_diff(args.page, out, sys.stderr)
 
 
 def command_evaluate(args: argparse.Namespace, out: TextIO) -> int:
@@ -223,6 +230,9 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check the model, manifest and content against each other")
     check.add_argument("--map", action="store_true", help="print intent -> handler -> topic instead")
 
+    diff = commands.add_parser("source-diff", help="which answers rest on text a new copy of the page lacks")
+    diff.add_argument("page", help="the new page as plain text, like skill/knowledge/source-page.txt")
+
     from skill.devtools.evaluation import NEAR_MISSES, PHRASINGS
 
     evaluate = commands.add_parser("evaluate", help="how well the model understands the evaluation set")
@@ -254,6 +264,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, lines: Tex
         return command_chat(args, out, lines)
     if args.command == "check":
         return command_check(args, out)
+    if args.command == "source-diff":
+        return command_source_diff(args, out)
     if args.command == "evaluate":
         return command_evaluate(args, out)
     if args.command == "replay":

@@ -14,7 +14,7 @@ from typing import Any
 
 from skill import builder, dialogue, knowledge, reminders_api
 from skill.conversation.base import IntentHandler
-from skill.devtools import grammar, nlu, skill_package
+from skill.devtools import grammar, nlu, provenance, skill_package
 from skill.devtools.envelopes import Session, slot_json
 from skill.speech import Speech, plain_text, validate
 
@@ -336,6 +336,7 @@ def run(
     manifest: dict[str, Any] | None = None,
     load_knowledge: Callable[[], knowledge.Knowledge] = knowledge.load,
     load_dialogue: Callable[[], dialogue.Dialogue] = dialogue.load,
+    load_provenance: Callable[[], provenance.Entries] = provenance.load,
 ) -> Problems:
     """Every problem found; an empty list means the check passes."""
     if model is None:
@@ -351,6 +352,10 @@ def run(
     if problems[:1] == [_MALFORMED]:
         return problems  # the rest needs the model's basic shape
     problems += check_content(model, known)
+    try:
+        problems += provenance.problems(known, load_provenance(), provenance.read_page())
+    except provenance.ProvenanceError as error:
+        problems.append(str(error))
     problems += check_dialogue(words)
     problems += check_manifest(manifest, nlu.Resolver(model))
     problems += [
@@ -360,6 +365,11 @@ def run(
         problems += check_responses(model)
         problems += check_turn_lengths(known)
     return problems
+
+
+def provenance_line() -> str:
+    """How many sentences of the content are traced to the page, and how many carry no fact."""
+    return provenance.counts_line(knowledge.load(), provenance.load())
 
 
 def model_size_line() -> str:
