@@ -78,11 +78,11 @@ TARGET_MAX_SAMPLES = 28_000
 #: Ours: how many samples one grammar line may produce (an intent may say otherwise)...
 LINE_CAP = 20
 #: ... and how many of its core forms, without the optional lead-in it starts with.
-CORE_CAP = 24
+CORE_CAP = 20
 #: Of the forms with a lead-in, keep those that add at least this many word n-grams
 #: (of up to ``NGRAM`` words) that no sample of the intent kept so far has.
 NGRAM = 3
-MIN_GAIN = 5
+MIN_GAIN = 6
 
 #: Alexa: samples hold letters, spaces, apostrophes (possessives and contractions),
 #: periods (after spelled-out letters, "n. h. s."), word-internal hyphens and {slot}
