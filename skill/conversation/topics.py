@@ -83,15 +83,9 @@ class SideEffectsHandler(IntentHandler):
             topic = last_topic(turn)
         if topic is None or not topic.side_effects:
             return turn.answer(turn.knowledge.topics[GENERAL_SIDE_EFFECTS])
-        speech = Speech().say(topic.side_effects)
-        if not turn.session.disclaimer_given:
-            speech.say(turn.line("disclaimer"))
-            turn.session.disclaimer_given = True
-        turn.session.thread = topic.id
-        turn.topic = topic
         title = turn.line("side_effects_card_title", treatment=topic.title)
         card = cards.card(turn, title, topic.side_effects)
-        return turn.reply(speech, closing="nurses", card=card)
+        return turn.answer(topic, text=topic.side_effects, card=card, closing="nurses")
 
 
 class OtherOptionsHandler(IntentHandler):

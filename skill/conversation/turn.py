@@ -156,16 +156,26 @@ class Turn:
             )
         return builder.response
 
-    def answer(self, topic: Topic, *, more: bool = False) -> Response:
-        """A topic's answer (or its fuller version), then the standard closing."""
-        speech = Speech().say(topic.more if more else topic.speech)
+    def answer(
+        self,
+        topic: Topic,
+        *,
+        more: bool = False,
+        text: str | None = None,
+        card: Card | None = None,
+        closing: Closing | None = None,
+    ) -> Response:
+        """A topic's answer (or its fuller version, or ``text`` about it, such as its side
+        effects), the disclaimer on the first answer, then the standard closing. The
+        conversation's thread is then on ``topic``."""
+        speech = Speech().say(text or (topic.more if more else topic.speech))
         if not self.session.disclaimer_given:
             speech.say(self.line("disclaimer"))
             self.session.disclaimer_given = True
         self.session.answered(topic.id, more=more)
         self.topic = topic
-        closing: Closing = "nurses" if topic.nurses_next else "offer"
-        return self.reply(speech, closing=closing, card=cards.card(self, topic.title, topic.card))
+        closing = closing or ("nurses" if topic.nurses_next else "offer")
+        return self.reply(speech, closing=closing, card=card or cards.card(self, topic.title, topic.card))
 
     # --- Saying it again ---------------------------------------------------------
 
