@@ -233,11 +233,12 @@ def parser() -> argparse.ArgumentParser:
     diff = commands.add_parser("source-diff", help="which answers rest on text a new copy of the page lacks")
     diff.add_argument("page", help="the new page as plain text, like skill/knowledge/source-page.txt")
 
-    from skill.devtools.evaluation import NEAR_MISSES, PHRASINGS
+    from skill.devtools.evaluation import FOLLOW_UPS, NEAR_MISSES, PHRASINGS
 
     evaluate = commands.add_parser("evaluate", help="how well the model understands the evaluation set")
     evaluate.add_argument(
-        "--phrasings", help=f"one evaluation set (TSV) instead of {PHRASINGS.name} and {NEAR_MISSES.name}"
+        "--phrasings",
+        help=f"one set (TSV) instead of all: {PHRASINGS.name}, {FOLLOW_UPS.name}, {NEAR_MISSES.name}",
     )
     evaluate.add_argument("--exact", action="store_true", help="use the word-for-word matcher")
     evaluate.add_argument(

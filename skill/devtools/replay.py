@@ -71,7 +71,7 @@ class Trace:
             return f"took over: a slot matched the {self.urgency} list"
         if self.urgency:
             return f"not needed: {self.handler} answered first (a slot matched the {self.urgency} list)"
-        return "did not take over: no slot matched the overdose, crisis or emergency lists"
+        return "did not take over: no slot matched the overdose, crisis, emergency or urgent lists"
 
 
 # --- Instrumenting the skill as lambda_handler builds it ---------------------------------
