@@ -50,11 +50,13 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         safety.SlotSafetyNetHandler(known.safety),
         navigation.LaunchHandler(),
         safety.EmergencyHandler(),
+        safety.UrgentHelpHandler(),
         # Before the topic handler, which would answer side effects in general.
         topics.SideEffectsHandler(),
         topics.TopicHandler(known),
         topics.RoutedTopicHandler(known),
         topics.BeyondPageHandler(),
+        topics.PrognosisHandler(),
         topics.TellMeMoreHandler(),
         topics.OtherOptionsHandler(),
         # A touch on a screen answers as if its topic had been asked.

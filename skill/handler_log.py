@@ -32,10 +32,7 @@ class HandlerLogInterceptor(AbstractRequestInterceptor):
         self.handler_name = type(handler).__name__
 
     def process(self, handler_input: HandlerInput) -> None:
-        request_id = getattr(handler_input.request_envelope.request, "request_id", None)
-        if isinstance(request_id, str):
-            request_id = ascii(request_id[:100])
-        log.debug("request=%s handler=%s", request_id, self.handler_name)
+        log.debug("request=%s handler=%s", logs.request_label(handler_input), self.handler_name)
 
 
 def install(builder: SkillBuilder) -> None:

@@ -86,10 +86,13 @@ def describe(handler_input: HandlerInput) -> str:
     if isinstance(intent, str):
         intent = ascii(intent[:64])  # model names in practice; bounded and printable anyway
     kind = getattr(request, "object_type", None) or type(request).__name__
-    request_id = getattr(request, "request_id", None)
-    if isinstance(request_id, str):
-        request_id = ascii(request_id[:100])
-    return f"request={request_id} type={kind} intent={intent}"
+    return f"request={request_label(handler_input)} type={kind} intent={intent}"
+
+
+def request_label(handler_input: HandlerInput) -> str | None:
+    """The request's id, bounded and printable, as log lines show it."""
+    request_id = getattr(handler_input.request_envelope.request, "request_id", None)
+    return ascii(request_id[:100]) if isinstance(request_id, str) else request_id
 
 
 class Described:

@@ -155,9 +155,14 @@ def test_emergency_is_answered_first_with_999_and_111(talk: Conversation) -> Non
     assert "0808 800 4040" in talk.say("yes").speech
 
 
-@pytest.mark.parametrize("utterance", ["I can't breathe", "it's an emergency", "my mum can't breathe"])
+@pytest.mark.parametrize("utterance", ["I can't breathe", "he's collapsed", "my mum can't breathe"])
 def test_emergency_phrases_reach_the_emergency_answer(talk: Conversation, utterance: str) -> None:
     assert talk.say(utterance).speech == said("emergency_now")
+
+
+def test_its_an_emergency_leaves_room_for_doubt_so_999_or_111(talk: Conversation) -> None:
+    """VOICE.md: "it's an emergency" is answered with 999 in an emergency, NHS 111 if not."""
+    assert talk.say("it's an emergency").speech.startswith(said("emergency"))
 
 
 def test_disclaimer_comes_with_the_first_answer_only(talk: Conversation) -> None:

@@ -116,7 +116,6 @@ EMERGENCY = {
     "seizure": "she's having a seizure",
     "fitting": "he's fitting",
     "stroke": "I think he's having a stroke",
-    "emergency": "this is an emergency",
 }
 
 URGENT = {
@@ -153,6 +152,7 @@ URGENT = {
     "unbearable pain": "I am in unbearable pain",
     "agony": "I'm in agony",
     "agonising": "the pain is agonising",
+    "emergency": "this is an emergency",
 }
 
 LISTS = {"overdose": OVERDOSE, "crisis": CRISIS, "emergency": EMERGENCY, "urgent": URGENT}

@@ -13,7 +13,11 @@ from skill.builder import create_skill
 from skill.devtools.envelopes import Session, slot_json
 from skill.hosts import web
 from skill.speech import plain_text
-from tests.conftest import KNOWN, OPEN_TIME, Conversation, said
+from tests.conftest import KNOWN, OPEN_TIME, ROOT, WORDS, Conversation, said
+
+PAGE = " ".join((ROOT / "skill" / "knowledge" / "source-page.txt").read_text(encoding="utf-8").split())
+GOODBYES = set(WORDS.phrasings("goodbye")) | set(WORDS.phrasings("goodbye_thanks"))
+SAFETY_ANSWERS = {said("emergency_now"), said("overdose"), said("crisis")}
 
 
 def treatment(value_id: str, spoken: str | None = None) -> dict:
@@ -125,6 +129,15 @@ def test_are_there_others_with_nothing_asked_yet_asks_which(talk: Conversation) 
     assert not heard.ends_session
 
 
+def test_are_there_others_after_a_place_lists_the_other_places_the_page_covers(talk: Conversation) -> None:
+    talk.intent("SpreadIntent", body_site("liver"))
+    heard = talk.intent("OtherOptionsIntent", no_treatment())
+    assert heard.speech.startswith(said("others_site", current="the liver"))
+    for place in ("the bones", "the lungs", "the skin", "the brain", "the lymph nodes"):
+        assert place in heard.speech.lower()
+    assert heard.speech.endswith(said("others_question"))
+
+
 def test_no_after_the_list_of_others_keeps_the_session_open(talk: Conversation) -> None:
     talk.intent("TreatmentInfoIntent", treatment("chemotherapy"))
     talk.intent("OtherOptionsIntent", no_treatment())
@@ -155,7 +168,7 @@ def test_a_place_or_treatment_alone_answers_that_place_or_treatment(
 @pytest.mark.parametrize("utterance", ["chemo", "breathless", "radiotherapy please"])
 def test_one_or_two_words_naming_a_topic_answer_it_never_the_emergency(utterance: str) -> None:
     heard = Conversation().say(utterance)
-    assert not heard.speech.startswith(said("emergency"))
+    assert heard.speech not in SAFETY_ANSWERS and not heard.speech.startswith(said("emergency"))
     assert heard.card["title"] in {topic.title for topic in KNOWN.topics.values()}
 
 
@@ -166,13 +179,7 @@ def test_one_or_two_words_naming_a_topic_answer_it_never_the_emergency(utterance
 def test_a_question_with_a_topic_word_never_ends_the_session(utterance: str) -> None:
     heard = Conversation().say(utterance)
     assert not heard.ends_session
-    assert heard.speech not in said_goodbyes()
-
-
-def said_goodbyes() -> set[str]:
-    from tests.conftest import WORDS
-
-    return set(WORDS.phrasings("goodbye")) | set(WORDS.phrasings("goodbye_thanks"))
+    assert heard.speech not in GOODBYES
 
 
 # --- After the number -----------------------------------------------------------------------
@@ -202,11 +209,11 @@ def test_is_it_free_after_a_treatment_is_for_the_doctor_not_the_nurse_line(talk:
 
 def test_fluid_on_the_lungs_is_the_small_tube_that_drains_it_as_the_page_says() -> None:
     page = "a small tube to drain fluid from your lungs"
-    assert page in KNOWN_PAGE
+    assert page in PAGE
     heard = Conversation().say("fluid on her lungs can they drain it")
     assert heard.card["title"] == KNOWN.topics["fluid_on_lungs"].title
     assert "small tube to drain fluid from the lungs" in heard.speech
-    assert not heard.speech.startswith(said("emergency"))
+    assert heard.speech not in SAFETY_ANSWERS and not heard.speech.startswith(said("emergency"))
 
 
 def test_the_breathlessness_answer_says_draining_fluid_is_one_way_symptoms_are_controlled() -> None:
@@ -224,6 +231,27 @@ def test_an_ignored_offer_is_made_at_most_twice_in_a_row(talk: Conversation) -> 
     offers = [reply.speech.endswith(said("offer_helpline")) for reply in replies]
     assert offers == [True, True, False, True]
     assert replies[2].speech.endswith(said("anything_else"))
+
+
+def test_a_yes_or_no_to_the_offer_starts_the_count_again(talk: Conversation) -> None:
+    talk.intent("TreatmentInfoIntent", treatment("chemotherapy"))
+    talk.intent("TreatmentInfoIntent", treatment("radiotherapy"))  # passed over: two in a row
+    talk.intent("AMAZON.NoIntent")
+    heard = talk.intent("SupportIntent")  # the nurses' own topic: offered again after the no
+    assert heard.speech.endswith(said("offer_helpline"))
+
+
+# --- After a crisis ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", ["AMAZON.YesIntent", "AMAZON.NoIntent"])
+def test_yes_or_no_after_the_crisis_answer_gives_the_numbers_again_gently(
+    talk: Conversation, answer: str
+) -> None:
+    talk.intent("CrisisIntent")
+    heard = talk.intent(answer)
+    assert heard.speech == said("crisis_reprompt")
+    assert "116 123" in heard.speech and not heard.ends_session
 
 
 # --- Over HTTP -------------------------------------------------------------------------------
@@ -247,10 +275,3 @@ def test_the_thread_is_held_over_the_flask_endpoint() -> None:
     )
     assert third["response"]["shouldEndSession"] is False
     assert third["sessionAttributes"]["thread"] == "bisphosphonates"
-
-
-KNOWN_PAGE = " ".join(
-    (__import__("pathlib").Path(__file__).resolve().parents[1] / "skill" / "knowledge" / "source-page.txt")
-    .read_text(encoding="utf-8")
-    .split()
-)

@@ -10,7 +10,8 @@ from skill import opening_hours
 from skill.conversation import cards, line_hours, reminders
 from skill.conversation.base import IntentHandler
 from skill.conversation.slots import resolved_value_id
-from skill.conversation.state import HELPLINE_THREAD
+from skill.conversation.state import CRISIS_THREAD, HELPLINE_THREAD
+from skill.conversation.topics import beyond_page
 from skill.conversation.turn import Turn
 from skill.knowledge import spoken_time
 from skill.speech import Speech
@@ -87,9 +88,8 @@ class HelplineCostHandler(IntentHandler):
 
     def answer(self, turn: Turn) -> Response:
         thread = turn.session.thread
-        if thread is not None and thread != HELPLINE_THREAD:
-            card = cards.helpline_card(turn, "unknown_card_title", "unknown_card")
-            return turn.reply(Speech().say(turn.line("beyond_page")), closing="nurses", card=card)
+        if thread is not None and thread not in (HELPLINE_THREAD, CRISIS_THREAD):
+            return beyond_page(turn)
         turn.session.thread = HELPLINE_THREAD
         speech = Speech().say(turn.line("helpline_free", hours=turn.knowledge.helpline.hours_text))
         return turn.reply(speech, closing="nurses", card=cards.helpline_card(turn))
@@ -194,6 +194,13 @@ class HelplineHoursHandler(IntentHandler):
         ]
 
 
+def after_crisis(turn: Turn) -> Response:
+    """A yes or a no just after the crisis or overdose answer: the numbers again, gently,
+    and the way left open; never a menu of topics."""
+    speech = Speech().say(turn.line("crisis_reprompt"))
+    return turn.respond(speech, reprompt=speech, card=None, pending=None, remember=False)
+
+
 class YesHandler(IntentHandler):
     """Yes to the last offer, and something sensible when nothing was offered."""
 
@@ -204,6 +211,8 @@ class YesHandler(IntentHandler):
             return read_helpline(turn)
         if turn.session.pending == "reminder":
             return reminders.accept(turn)
+        if turn.session.thread == CRISIS_THREAD:
+            return after_crisis(turn)
         if turn.session.pending == "anything_else":
             speech = Speech().say(turn.line("yes_to_anything_else"))
             reprompt = Speech().say(turn.line("yes_to_anything_else_reprompt"))
@@ -221,6 +230,8 @@ class NoHandler(IntentHandler):
     intents = ("AMAZON.NoIntent",)
 
     def answer(self, turn: Turn) -> Response:
+        if turn.session.thread == CRISIS_THREAD and turn.session.pending is None:
+            return after_crisis(turn)
         if turn.session.pending == "helpline":
             key = "no_to_offer" if turn.session.offer_declined else "no_to_offer_first"
             turn.session.offer_declined = True

@@ -23,6 +23,7 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill import opening_hours, reminders_api
 from skill.conversation import cards, line_hours
+from skill.conversation.state import HELPLINE_THREAD
 from skill.conversation.turn import Turn, turn_of
 from skill.knowledge import spoken_time
 from skill.speech import Speech
@@ -129,6 +130,7 @@ def _number(turn: Turn, speech: Speech) -> None:
     speech.phone_number(helpline.groups, slowly=turn.session.rate == "normal").say(".").pause(500)
     speech.say(turn.line("helpline_hours", hours=helpline.hours_text))
     turn.session.helpline_read = True
+    turn.session.thread = HELPLINE_THREAD
 
 
 def permission_answer(payload: Any) -> str | None:

@@ -14,12 +14,12 @@ from collections.abc import Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
 from skill.conversation import cards, offers
 from skill.conversation.base import IntentHandler
 from skill.conversation.slots import spoken_words
+from skill.conversation.state import CRISIS_THREAD
 from skill.conversation.turn import Turn, turn_of
 from skill.knowledge import URGENCIES, SafetyWords, Urgency
 from skill.speech import Speech
@@ -29,6 +29,7 @@ def crisis_answer(turn: Turn) -> Response:
     """Samaritans (free, any time, 116 123) and 999 first and calmly; the nurses, at the
     end, as someone to talk to later. A gentle reprompt keeps the session open."""
     helpline = turn.knowledge.helpline
+    turn.session.thread = CRISIS_THREAD
     speech = Speech().say(turn.line("crisis"))
     reprompt = Speech().say(turn.line("crisis_reprompt"))
     card = cards.card(turn,
@@ -41,6 +42,7 @@ def crisis_answer(turn: Turn) -> Response:
 def overdose_answer(turn: Turn) -> Response:
     """An overdose already taken is a medical emergency: 999 first, then Samaritans. No
     offer of anything else; a reprompt with both numbers keeps the session open."""
+    turn.session.thread = CRISIS_THREAD
     speech = Speech().say(turn.line("overdose"))
     reprompt = Speech().say(turn.line("overdose_reprompt"))
     card = cards.card(turn, turn.line("overdose_card_title"), turn.line("overdose_card"))
@@ -89,14 +91,20 @@ class CrisisHandler(IntentHandler):
 
 
 class EmergencyHandler(IntentHandler):
-    """ "I can't breathe", "he's collapsed": "Call 999 now." before anything else; "I'm
-    in terrible pain", "she's very confused": 999 in an emergency, NHS 111 if not."""
+    """ "I can't breathe", "he's collapsed": "Call 999 now." before anything else."""
 
-    intents = ("EmergencyIntent", "UrgentHelpIntent")
+    intents = ("EmergencyIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        if get_intent_name(turn.handler_input) == "EmergencyIntent":
-            return emergency_answer(turn)
+        return emergency_answer(turn)
+
+
+class UrgentHelpHandler(IntentHandler):
+    """ "I'm in terrible pain", "she's very confused": 999 in an emergency, NHS 111 if not."""
+
+    intents = ("UrgentHelpIntent",)
+
+    def answer(self, turn: Turn) -> Response:
         return urgent_answer(turn)
 
 
@@ -115,7 +123,9 @@ class SlotSafetyNetHandler(AbstractRequestHandler):
         return self.urgency(handler_input) is not None
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return ANSWERS[self.urgency(handler_input) or "urgent"](turn_of(handler_input))
+        urgency = self.urgency(handler_input)
+        assert urgency is not None  # can_handle admits only requests with urgent words
+        return ANSWERS[urgency](turn_of(handler_input))
 
 
 #: The answer for each kind of urgency the safety net finds.

@@ -33,6 +33,9 @@ _THREAD = "thread"
 _OFFER_STREAK = "offerStreak"
 #: The thread when the last answer was about the nurse line (its number or its hours).
 HELPLINE_THREAD = "helpline"
+#: The thread after the crisis or overdose answer: a yes or a no then gets the numbers
+#: again, gently, never a menu of topics.
+CRISIS_THREAD = "crisis"
 
 
 class Content(NamedTuple):

@@ -121,17 +121,30 @@ class OtherOptionsHandler(IntentHandler):
         return turn.respond(speech, reprompt=reprompt, card=None, pending=None)
 
 
-class BeyondPageHandler(IntentHandler):
-    """Trials, diet, a named drug: questions for their own doctor or nurse, who know their
-    situation; the nurses can talk it through, so the offer follows. The biggest
-    questions (am I dying, how long, can it be cured) are acknowledged first, kindly."""
+def beyond_page(turn: Turn, key: str = "beyond_page") -> Response:
+    """A question the page does not answer: one for their own doctor or nurse, who know
+    their situation; the nurses can talk it through, so the offer follows."""
+    card = cards.helpline_card(turn, "unknown_card_title", "unknown_card")
+    return turn.reply(Speech().say(turn.line(key)), closing="nurses", card=card)
 
-    intents = ("BeyondPageIntent", "PrognosisIntent")
+
+class BeyondPageHandler(IntentHandler):
+    """Trials, diet, a named drug: questions for their own doctor or nurse."""
+
+    intents = ("BeyondPageIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        card = cards.helpline_card(turn, "unknown_card_title", "unknown_card")
-        key = "prognosis" if get_intent_name(turn.handler_input) == "PrognosisIntent" else "beyond_page"
-        return turn.reply(Speech().say(turn.line(key)), closing="nurses", card=card)
+        return beyond_page(turn)
+
+
+class PrognosisHandler(IntentHandler):
+    """The biggest questions (am I dying, how long, can it be cured): acknowledged first,
+    kindly, then the doctor or specialist nurse, then the nurses."""
+
+    intents = ("PrognosisIntent",)
+
+    def answer(self, turn: Turn) -> Response:
+        return beyond_page(turn, "prognosis")
 
 
 def last_topic(turn: Turn) -> Topic | None:

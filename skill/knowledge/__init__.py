@@ -148,8 +148,12 @@ class SafetyWords:
         return f"SafetyWords({kinds})"
 
     def phrases(self, kind: Urgency) -> tuple[tuple[str, ...], ...]:
-        lists = {"overdose": self.overdose, "crisis": self.crisis, "emergency": self.emergency}
-        return lists.get(kind, self.urgent)
+        return {
+            "overdose": self.overdose,
+            "crisis": self.crisis,
+            "emergency": self.emergency,
+            "urgent": self.urgent,
+        }[kind]
 
     def urgency(self, text: str) -> Urgency | None:
         """The first of ``URGENCIES`` that some words heard call for, or None: an overdose
