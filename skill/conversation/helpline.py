@@ -28,11 +28,6 @@ WEEKDAYS = {
 }
 
 
-def _where(turn: Turn) -> str:
-    """Where the line's bank holidays are: England and Wales, the calendar it keeps."""
-    return turn.line("holiday_where")
-
-
 def status_line(turn: Turn, status: opening_hours.LineStatus) -> str:
     """Open now, closed now and when it opens, or "may be closed" on a bank holiday."""
     if status.open_now:
@@ -40,7 +35,7 @@ def status_line(turn: Turn, status: opening_hours.LineStatus) -> str:
         return turn.line("helpline_open_now", closes=spoken_time(status.closes))
     when = line_hours.when_next_open(turn, status)
     if status.holiday_today is not None:
-        return turn.line("helpline_holiday_today", where=_where(turn), when=when)
+        return turn.line("helpline_holiday_today", where=turn.line("holiday_where"), when=when)
     if status.after_holiday:
         return turn.line("helpline_closed_after_holiday", when=when)
     return turn.line("helpline_closed_now", when=when)
@@ -115,7 +110,7 @@ class HelplineHoursHandler(IntentHandler):
         hours = turn.knowledge.helpline.hours_text
         today = line_hours.today(turn).date()
         if asked == "bank_holiday":
-            return [turn.line("hours_bank_holidays", where=_where(turn), hours=hours)]
+            return [turn.line("hours_bank_holidays", where=turn.line("holiday_where"), hours=hours)]
         if asked == "weekend":
             return [turn.line("hours_no", asked=turn.line("asked_weekend"), hours=hours)]
         if asked == "tonight":
@@ -149,7 +144,7 @@ class HelplineHoursHandler(IntentHandler):
             return [turn.line("hours_open_answer", closes=closes, hours=helpline.hours_text)]
         when = line_hours.when_next_open(turn, status)
         if status.holiday_today is not None:
-            where = _where(turn)
+            where = turn.line("holiday_where")
             return [turn.line("hours_holiday_today", where=where, when=when, hours=helpline.hours_text)]
         key = "hours_closed_after_holiday" if status.after_holiday else "hours_closed_answer"
         return [turn.line(key, when=when, hours=helpline.hours_text)]
@@ -180,7 +175,7 @@ class HelplineHoursHandler(IntentHandler):
         helpline = turn.knowledge.helpline
         hours = opening_hours.day_hours(helpline, day)
         if hours.holiday is not None:
-            where = _where(turn)
+            where = turn.line("holiday_where")
             return [turn.line("hours_holiday_day", day=named, where=where, hours=helpline.hours_text)]
         if not hours.open:
             return [turn.line("hours_no", asked=asked, hours=helpline.hours_text)]
@@ -192,6 +187,11 @@ class HelplineHoursHandler(IntentHandler):
                 closes=spoken_time(helpline.closes),
             )
         ]
+
+
+def just_after_crisis(turn: Turn) -> bool:
+    """The last reply was the crisis or overdose answer, which offers nothing."""
+    return turn.session.thread == CRISIS_THREAD and turn.session.pending is None
 
 
 def after_crisis(turn: Turn) -> Response:
@@ -207,12 +207,12 @@ class YesHandler(IntentHandler):
     intents = ("AMAZON.YesIntent",)
 
     def answer(self, turn: Turn) -> Response:
+        if just_after_crisis(turn):
+            return after_crisis(turn)
         if turn.session.pending == "helpline":
             return read_helpline(turn)
         if turn.session.pending == "reminder":
             return reminders.accept(turn)
-        if turn.session.thread == CRISIS_THREAD:
-            return after_crisis(turn)
         if turn.session.pending == "anything_else":
             speech = Speech().say(turn.line("yes_to_anything_else"))
             reprompt = Speech().say(turn.line("yes_to_anything_else_reprompt"))
@@ -230,7 +230,7 @@ class NoHandler(IntentHandler):
     intents = ("AMAZON.NoIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        if turn.session.thread == CRISIS_THREAD and turn.session.pending is None:
+        if just_after_crisis(turn):
             return after_crisis(turn)
         if turn.session.pending == "helpline":
             key = "no_to_offer" if turn.session.offer_declined else "no_to_offer_first"

@@ -1,9 +1,9 @@
 """Safety first: an overdose already taken gets 999 and then Samaritans, a crisis
-Samaritans and 999, an emergency 999 and NHS 111, before anything else, and the
-conversation stays open.
+Samaritans and 999, an emergency beyond doubt "Call 999 now.", and urgent words that
+leave room for doubt 999 or NHS 111, before anything else; the conversation stays open.
 
-Two ways in: the overdose, crisis and emergency intents, and a safety net for any intent whose
-slot holds urgent words ("chest pain" heard as a symptom the model does not know). The
+Two ways in: the overdose, crisis, emergency and urgent-help intents, and a safety net
+for any intent whose slot holds urgent words ("chest pain" heard as a symptom the model does not know). The
 words are compared with the safety phrases in the knowledge and then forgotten: never
 stored, never logged; the logs carry the intent name only.
 """
@@ -32,7 +32,8 @@ def crisis_answer(turn: Turn) -> Response:
     turn.session.thread = CRISIS_THREAD
     speech = Speech().say(turn.line("crisis"))
     reprompt = Speech().say(turn.line("crisis_reprompt"))
-    card = cards.card(turn,
+    card = cards.card(
+        turn,
         turn.line("crisis_card_title"),
         turn.line("crisis_card", number=helpline.display, hours=helpline.hours_text),
     )

@@ -231,10 +231,16 @@ def spoken_words(response: dict[str, Any]) -> int:
     return len(plain_text(ssml).split())
 
 
-def topic_requests(known: knowledge.Knowledge) -> Iterable[tuple[str, dict[str, Any]]]:
+def topic_requests(
+    known: knowledge.Knowledge, model: dict[str, Any]
+) -> Iterable[tuple[str, dict[str, Any]]]:
     """For every topic, a first turn of a new session that its answer ends, then "tell me
     more" in a session whose last answer was that topic; and each treatment's side effects."""
-    slot_types = {"treatment": "TreatmentType", "symptom": "SymptomType", "bodySite": "BodySiteType"}
+    slot_types = {
+        slot["name"]: slot["type"]
+        for intent in model["interactionModel"]["languageModel"]["intents"]
+        for slot in intent.get("slots", [])
+    }
     for topic in known.topics.values():
         if topic.intents:
             yield topic.id, Session().intent(topic.intents[0])
@@ -248,22 +254,21 @@ def topic_requests(known: knowledge.Knowledge) -> Iterable[tuple[str, dict[str, 
         more.attributes = {"lastTopic": topic.id, "thread": topic.id, "disclaimerGiven": True}
         yield f"{topic.id} (more)", more.intent("TellMeMoreIntent")
         if topic.side_effects:
-            filled = slot_json("treatment", topic.id, "TreatmentType", topic.id, topic.id)
+            filled = slot_json("treatment", topic.id, slot_types["treatment"], topic.id, topic.id)
             yield f"{topic.id} (side effects)", Session().intent("SideEffectsIntent", {"treatment": filled})
 
 
-def check_turn_lengths(known: knowledge.Knowledge) -> Problems:
+def check_turn_lengths(known: knowledge.Knowledge, model: dict[str, Any] | None = None) -> Problems:
     """Every whole turn the user hears is one or two breaths: counted as spoken."""
     problems: Problems = []
-    handler = builder.lambda_handler(clock=partial(_fixed, OPEN))
-    for label, envelope in topic_requests(known):
+    handlers = {when: builder.lambda_handler(clock=partial(_fixed, when)) for when in (OPEN, CLOSED)}
+    for label, envelope in topic_requests(known, model or nlu.load_model()):
         limit = MORE_TURN_WORD_LIMIT if label.endswith("(more)") else TURN_WORD_LIMIT
-        count = spoken_words(handler(envelope, None))
+        count = spoken_words(handlers[OPEN](envelope, None))
         if count > limit:
             problems.append(f"turn length: {label} is {count} words spoken, over {limit}")
     for when, limit in ((OPEN, HELPLINE_OPEN_WORD_LIMIT), (CLOSED, HELPLINE_CLOSED_WORD_LIMIT)):
-        handler = builder.lambda_handler(clock=partial(_fixed, when))
-        count = spoken_words(handler(Session().intent("HelplineIntent"), None))
+        count = spoken_words(handlers[when](Session().intent("HelplineIntent"), None))
         if count > limit:
             state = "open" if when == OPEN else "closed"
             problems.append(f"turn length: the nurse number (line {state}) is {count} words, over {limit}")
@@ -363,7 +368,7 @@ def run(
     ]
     if not problems:
         problems += check_responses(model)
-        problems += check_turn_lengths(known)
+        problems += check_turn_lengths(known, model)
     return problems
 
 
