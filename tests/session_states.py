@@ -118,6 +118,7 @@ MOVES: dict[str, st.SearchStrategy[Move]] = {
     "remember": _contents.map(lambda content: lambda session: session.remember(content)),
     "recall": _preferences.map(lambda preferences: lambda session: session.recall(preferences)),
     "start_over": st.just(SessionState.start_over),
+    "crisis_answered": st.just(SessionState.crisis_answered),
 }
 
 
