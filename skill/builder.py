@@ -57,6 +57,7 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         topics.RoutedTopicHandler(known),
         topics.BeyondPageHandler(),
         topics.PrognosisHandler(),
+        topics.MedicineDoseHandler(),
         topics.TellMeMoreHandler(),
         topics.OtherOptionsHandler(),
         # A touch on a screen answers as if its topic had been asked.

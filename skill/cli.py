@@ -209,7 +209,7 @@ def command_evaluate(args: argparse.Namespace, out: TextIO) -> int:
         print(f"wrote {len(phrasings)} annotations to {args.export_annotations}", file=out)
         return 0
     kinds = ["exact"] if args.exact else ["ngram", "meaning"] if args.resolver == "both" else [args.resolver]
-    sessions = [] if args.phrasings else conversations.read_sessions(conversations.SESSIONS)
+    sessions = [] if args.phrasings else conversations.read_sessions()
     verdicts: dict[str, evaluation.Verdict] = {}
     for kind in kinds:
         print(f"\n===== {RESOLVERS[kind]} =====\n", file=out, flush=True)

@@ -38,7 +38,7 @@ def test_fields_are_filled_in() -> None:
     assert dialogue.load().say("when_day", day="Monday", opens="9am") == "on Monday at 9am"
 
 
-def test_variants_are_all_used() -> None:
+def test_say_with_a_random_source_picks_every_phrasing_of_a_key() -> None:
     rng = random.Random(1)
     said = {dialogue.load().say("goodbye", rng) for _ in range(50)}
     assert said == set(data()["goodbye"])

@@ -345,6 +345,8 @@ def fake_sets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Scri
         '[[session]]\nid = "bye"\n[[session.turn]]\nsay = "stop"\ncontains = []\nopen = false\n'
     )
     monkeypatch.setattr(conversations, "SESSIONS", sessions)
+    (tmp_path / "no-sessions.toml").write_text("", encoding="utf-8")
+    monkeypatch.setattr(conversations, "SAFETY_SESSIONS", tmp_path / "no-sessions.toml")
     resolvers = {"ngram": Scripted(RIGHT), "meaning": Scripted(RIGHT)}
     monkeypatch.setattr(cli, "_resolver", lambda kind: resolvers[kind])
     return resolvers

@@ -268,6 +268,17 @@ def test_the_evening_before_good_friday_says_it_may_next_open_on_tuesday() -> No
     assert speech.startswith(said("hours_closed_after_holiday", when=when, hours=HOURS))
 
 
+def test_new_years_eve_evening_says_the_line_may_next_open_after_the_bank_holiday() -> None:
+    """Thursday 31 December 2026, 19:00 UK time: Friday 1 January is a bank holiday, so
+    the next opening (Monday) is hedged, both when asked and when the number is read."""
+    new_years_eve = datetime(2026, 12, 31, 19, 0, tzinfo=BST)
+    when = said("when_day", day="Monday", opens="9am")
+    assert ask(new_years_eve).startswith(said("hours_closed_after_holiday", when=when, hours=HOURS))
+    number = Conversation(now=new_years_eve).intent("HelplineIntent").speech
+    assert said("helpline_closed_after_holiday", when=when) in number
+    assert said("helpline_closed_now", when=when) not in number
+
+
 def test_just_after_uk_midnight_in_summer_today_is_the_uk_day() -> None:
     # UTC says Monday evening; in the UK it is Tuesday, 00:30.
     expected = said("hours_yes_day", day=said("day_today"), opens="9am", closes="5pm")
@@ -280,6 +291,21 @@ def test_today_after_closing_says_not_any_more_and_when_it_opens() -> None:
     speech = ask(datetime(2026, 3, 4, 18, 0, tzinfo=UTC), "today")
     assert speech.startswith(said("hours_closed_today", closes="5pm"))
     assert said("next_opening", when=said("when_tomorrow", opens="9am")) in speech
+
+
+@pytest.mark.parametrize(
+    "five_pm",
+    [datetime(2026, 3, 4, 17, 0, tzinfo=BST), datetime(2026, 7, 1, 17, 0, tzinfo=BST)],
+    ids=["winter", "summer"],
+)
+def test_can_i_call_today_at_exactly_five_on_a_weekday_is_closed(five_pm: datetime) -> None:
+    speech = ask(five_pm, "today")  # "can I call today?"
+    assert speech.startswith(said("hours_closed_today", closes="5pm"))
+    assert said("next_opening", when=said("when_tomorrow", opens="9am")) in speech
+    # A minute before, the line is still open.
+    assert ask(five_pm - timedelta(minutes=1), "today").startswith(
+        said("hours_open_answer", closes="5pm", hours=HOURS)
+    )
 
 
 def test_hours_answers_offer_the_nurses_even_after_a_no() -> None:

@@ -263,6 +263,31 @@ def test_an_item_past_its_expiry_is_not_read_though_time_to_live_has_not_removed
     assert int(item[EXPIRY_ATTRIBUTE]) > time.time() + (KEEP_DAYS - 1) * 86400
 
 
+@pytest.mark.parametrize(
+    "expiry",
+    [
+        pytest.param(None, id="missing"),
+        pytest.param("soon", id="text"),
+        # A number written as a string: DynamoDB's time to live acts only on numbers, so
+        # this item would never be deleted.
+        pytest.param("4102444800", id="digits-as-a-string"),
+    ],
+)
+def test_an_item_without_a_numeric_expiry_is_not_recalled(
+    aws: LocalDynamoDB, table: str, expiry: str | None
+) -> None:
+    talk = Conversation(store=store(table))
+    first_visit(talk)
+    [item] = items(aws, table)
+    del item[EXPIRY_ATTRIBUTE]
+    if expiry is not None:
+        item[EXPIRY_ATTRIBUTE] = expiry
+    boto3.resource("dynamodb", endpoint_url=aws.endpoint).Table(table).put_item(Item=item)
+    talk.next_session()
+    assert "prosody" not in talk.open().ssml
+    assert DISCLAIMER in talk.intent("TreatmentOptionsIntent").speech
+
+
 def test_a_dynamodb_item_is_kept_365_days_after_its_last_write(aws: LocalDynamoDB, table: str) -> None:
     from skill.preferences.dynamodb import dynamodb_adapter
 

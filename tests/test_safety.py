@@ -15,7 +15,7 @@ import pytest
 
 from skill import builder, knowledge
 from skill.devtools.envelopes import slot_json
-from skill.knowledge import ContentError
+from skill.knowledge import URGENCIES, ContentError, Urgency
 from tests.conftest import Conversation, said
 
 SAMARITANS_DIGITS = '<say-as interpret-as="digits">116</say-as> <say-as interpret-as="digits">123</say-as>'
@@ -197,6 +197,43 @@ def test_the_safety_net_covers_every_intent_and_resolved_values_too(talk: Conver
         {"treatment": slot_json("treatment", "chest pain", "TreatmentType", "chemotherapy", "chemotherapy")},
     )
     assert heard.speech == said("emergency_now")
+
+
+SAFETY = knowledge.load().safety
+#: The answer each kind of urgency gets, by dialogue key: every kind that can be more
+#: urgent than another (urgent help, the least, is never).
+WHOLE_ANSWERS = {"overdose": "overdose", "crisis": "crisis", "emergency": "emergency_now"}
+
+
+def words_for(kind: Urgency) -> str:
+    """Words from the kind's own [safety] list that call for that kind and no other."""
+    return next(
+        words
+        for words in (" ".join(phrase) for phrase in SAFETY.phrases(kind))
+        if SAFETY.urgency(words) == kind
+    )
+
+
+@pytest.mark.parametrize(
+    ("more_urgent", "less_urgent"),
+    [(a, b) for i, a in enumerate(URGENCIES) for b in URGENCIES[i + 1 :]],
+)
+@pytest.mark.parametrize("more_urgent_first", [True, False], ids=["more-urgent-first", "less-urgent-first"])
+def test_with_two_slots_of_safety_words_the_most_urgent_kind_wins(
+    more_urgent: Urgency, less_urgent: Urgency, more_urgent_first: bool
+) -> None:
+    """In either order. No intent of the model has two slots today, but the net reads
+    every slot a request carries, and an intent may gain one."""
+    kinds = (more_urgent, less_urgent) if more_urgent_first else (less_urgent, more_urgent)
+    slots = {
+        name: slot_json(name, words_for(kind), slot_type, None, None)
+        for (name, slot_type), kind in zip(
+            (("symptom", "SymptomType"), ("treatment", "TreatmentType")), kinds, strict=True
+        )
+    }
+    heard = Conversation().intent("SymptomIntent", slots)
+    assert heard.speech == said(WHOLE_ANSWERS[more_urgent])
+    assert not heard.ends_session
 
 
 def test_ordinary_symptoms_are_not_caught_by_the_safety_net(talk: Conversation) -> None:

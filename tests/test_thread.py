@@ -90,6 +90,19 @@ def test_side_effects_with_no_treatment_in_the_thread_are_the_general_answer(tal
     assert heard.speech.startswith(KNOWN.topics["side_effects"].speech)
 
 
+@pytest.mark.parametrize("before", ["chemotherapy", "radiotherapy", "hormone_therapy"])
+def test_side_effects_of_a_treatment_the_skill_does_not_know_are_the_general_answer_not_the_last_ones(
+    talk: Conversation, before: str
+) -> None:
+    talk.intent("TreatmentInfoIntent", treatment(before))
+    # "what are the side effects of immunotherapy?": heard, but no value of the model's.
+    unknown = {"treatment": slot_json("treatment", "immunotherapy", "TreatmentType", None, None)}
+    heard = talk.intent("SideEffectsIntent", unknown)
+    assert heard.speech.startswith(KNOWN.topics["side_effects"].speech)
+    assert KNOWN.topics[before].side_effects not in heard.speech
+    assert heard.card["title"] == KNOWN.topics["side_effects"].title
+
+
 # --- Are there others? ----------------------------------------------------------------------
 
 
@@ -198,6 +211,16 @@ def test_after_the_number_is_it_free_when_are_they_open_saturday_and_say_it_agai
     assert not again.ends_session
 
 
+@pytest.mark.parametrize("safety_answer", ["CrisisIntent", "OverdoseIntent"])
+def test_is_it_free_after_the_crisis_or_overdose_answer_says_the_line_is_freephone(
+    talk: Conversation, safety_answer: str
+) -> None:
+    talk.intent(safety_answer)
+    heard = talk.intent("HelplineCostIntent")  # "is it free?"
+    assert heard.speech.startswith(said("helpline_free", hours=KNOWN.helpline.hours_text))
+    assert not heard.ends_session
+
+
 def test_is_it_free_after_a_treatment_is_for_the_doctor_not_the_nurse_line(talk: Conversation) -> None:
     talk.intent("TreatmentInfoIntent", treatment("chemotherapy"))
     heard = talk.intent("HelplineCostIntent")
@@ -252,6 +275,20 @@ def test_yes_or_no_after_the_crisis_answer_gives_the_numbers_again_gently(
     heard = talk.intent(answer)
     assert heard.speech == said("crisis_reprompt")
     assert "116 123" in heard.speech and not heard.ends_session
+
+
+@pytest.mark.parametrize("safety_answer", ["CrisisIntent", "OverdoseIntent"])
+def test_yes_to_the_urgent_help_offer_after_a_crisis_or_overdose_answer_reads_the_number(
+    talk: Conversation, safety_answer: str
+) -> None:
+    talk.intent(safety_answer)
+    urgent = talk.intent("UrgentHelpIntent")  # "she's got a high temperature after chemo"
+    assert urgent.speech.startswith(said("emergency"))
+    assert urgent.speech.endswith(said("emergency_follow_up"))  # the offer of the number
+    heard = talk.intent("AMAZON.YesIntent")
+    assert heard.speech.startswith(said("helpline_intro"))
+    assert heard.speech.count(KNOWN.helpline.display) == 2  # the number, twice
+    assert said("crisis_reprompt") not in heard.speech
 
 
 # --- Over HTTP -------------------------------------------------------------------------------

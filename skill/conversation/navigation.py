@@ -114,11 +114,19 @@ class SpeakNormallyHandler(IntentHandler):
         return change_rate(turn, "normal", "normal")
 
 
+def farewell(turn: Turn, key: str) -> Response:
+    """The session ends kindly; after a crisis or overdose answer in this session, with
+    one gentle line and Samaritans' number first."""
+    if turn.session.crisis_heard:
+        key = "goodbye_after_crisis"
+    return turn.reply(Speech().say(turn.line(key)), closing="end")
+
+
 class StopHandler(IntentHandler):
     intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 
     def answer(self, turn: Turn) -> Response:
-        return turn.reply(Speech().say(turn.line("goodbye")), closing="end")
+        return farewell(turn, "goodbye")
 
 
 class GoodbyeHandler(IntentHandler):
@@ -127,7 +135,7 @@ class GoodbyeHandler(IntentHandler):
     intents = ("GoodbyeIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        return turn.reply(Speech().say(turn.line("goodbye_thanks")), closing="end")
+        return farewell(turn, "goodbye_thanks")
 
 
 class SessionEndedHandler(AbstractRequestHandler):

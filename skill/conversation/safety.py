@@ -3,9 +3,11 @@ Samaritans and 999, an emergency beyond doubt "Call 999 now.", and urgent words 
 leave room for doubt 999 or NHS 111, before anything else; the conversation stays open.
 
 Two ways in: the overdose, crisis, emergency and urgent-help intents, and a safety net
-for any intent whose slot holds urgent words ("chest pain" heard as a symptom the model does not know). The
-words are compared with the safety phrases in the knowledge and then forgotten: never
-stored, never logged; the logs carry the intent name only.
+for any intent whose slot holds urgent words ("chest pain" heard as a symptom the model
+does not know) or whose safety cue slot was filled (safety words said in the same breath
+as an ordinary question). The words are compared with the safety phrases in the
+knowledge and then forgotten: never stored, never logged; the logs carry the intent
+name only.
 """
 
 from __future__ import annotations
@@ -18,8 +20,7 @@ from ask_sdk_model import Response
 
 from skill.conversation import cards, offers
 from skill.conversation.base import IntentHandler
-from skill.conversation.slots import spoken_words
-from skill.conversation.state import CRISIS_THREAD
+from skill.conversation.slots import resolved_value_id, spoken_words
 from skill.conversation.turn import Turn, turn_of
 from skill.knowledge import URGENCIES, SafetyWords, Urgency
 from skill.speech import Speech
@@ -29,7 +30,7 @@ def crisis_answer(turn: Turn) -> Response:
     """Samaritans (free, any time, 116 123) and 999 first and calmly; the nurses, at the
     end, as someone to talk to later. A gentle reprompt keeps the session open."""
     helpline = turn.knowledge.helpline
-    turn.session.thread = CRISIS_THREAD
+    turn.session.crisis_answered()
     speech = Speech().say(turn.line("crisis"))
     reprompt = Speech().say(turn.line("crisis_reprompt"))
     card = cards.card(
@@ -43,7 +44,7 @@ def crisis_answer(turn: Turn) -> Response:
 def overdose_answer(turn: Turn) -> Response:
     """An overdose already taken is a medical emergency: 999 first, then Samaritans. No
     offer of anything else; a reprompt with both numbers keeps the session open."""
-    turn.session.thread = CRISIS_THREAD
+    turn.session.crisis_answered()
     speech = Speech().say(turn.line("overdose"))
     reprompt = Speech().say(turn.line("overdose_reprompt"))
     card = cards.card(turn, turn.line("overdose_card_title"), turn.line("overdose_card"))
@@ -109,15 +110,23 @@ class UrgentHelpHandler(IntentHandler):
         return urgent_answer(turn)
 
 
+#: The slot of the common intents that holds safety words said in the same breath as an
+#: ordinary question ("what's chemo, I've written my goodbye letters"). Its value ids are
+#: the kinds of answer: crisis, overdose, emergency.
+SAFETY_CUE_SLOT = "safetyCue"
+
+
 class SlotSafetyNetHandler(AbstractRequestHandler):
     """Any intent whose slots hold crisis or emergency words gets that answer instead:
-    no hole between what the model resolves and what the person needs."""
+    no hole between what the model resolves and what the person needs. The safety cue
+    slot says which answer by its value id; any other slot by the safety words."""
 
     def __init__(self, safety: SafetyWords) -> None:
         self._safety = safety
 
     def urgency(self, handler_input: HandlerInput) -> Urgency | None:
-        found = {self._safety.urgency(text) for text in spoken_words(handler_input)}
+        found: set[str | None] = {self._safety.urgency(text) for text in spoken_words(handler_input)}
+        found.add(resolved_value_id(handler_input, SAFETY_CUE_SLOT)[1])
         return next((kind for kind in URGENCIES if kind in found), None)
 
     def can_handle(self, handler_input: HandlerInput) -> bool:

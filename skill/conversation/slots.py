@@ -16,8 +16,11 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 def resolved_value_id(handler_input: HandlerInput, slot_name: str) -> tuple[bool, str | None]:
     """(heard, value id): whether the slot was filled, and the id it resolved to.
 
-    A value the model does not know (ER_SUCCESS_NO_MATCH) is heard with no id.
+    A value the model does not know (ER_SUCCESS_NO_MATCH) is heard with no id; a request
+    that is not an intent request has no slots.
     """
+    if not isinstance(handler_input.request_envelope.request, IntentRequest):
+        return False, None
     slot = get_slot(handler_input, slot_name)
     if slot is None or not (slot.value or slot.slot_value):
         return False, None

@@ -31,6 +31,7 @@ _REMINDER_PERMISSION_ASKED = "reminderPermissionAsked"
 _STORED = "stored"
 _THREAD = "thread"
 _OFFER_STREAK = "offerStreak"
+_CRISIS_ANSWERED = "crisisAnswered"
 #: The thread when the last answer was about the nurse line (its number or its hours).
 HELPLINE_THREAD = "helpline"
 #: The thread after the crisis or overdose answer: a yes or a no then gets the numbers
@@ -119,6 +120,18 @@ class SessionState:
     @thread.setter
     def thread(self, value: str | None) -> None:
         self._attributes[_THREAD] = value
+
+    def crisis_answered(self) -> None:
+        """The crisis or overdose answer was given: the thread is on it, and until the
+        session ends a goodbye gives Samaritans' number once more. A flag only, kept in
+        the session and never stored."""
+        self._attributes[_THREAD] = CRISIS_THREAD
+        self._attributes[_CRISIS_ANSWERED] = True
+
+    @property
+    def crisis_heard(self) -> bool:
+        """The crisis or overdose answer was given earlier in this session."""
+        return self._flag(_CRISIS_ANSWERED)
 
     @property
     def offer_streak(self) -> int:

@@ -137,6 +137,17 @@ class BeyondPageHandler(IntentHandler):
         return beyond_page(turn)
 
 
+class MedicineDoseHandler(IntentHandler):
+    """ "How many paracetamol can she have in one go?": not an overdose. The page gives
+    no doses: the pharmacist, doctor or specialist nurse, never more than the label
+    says, and 999 if someone has already taken too much."""
+
+    intents = ("MedicineDoseIntent",)
+
+    def answer(self, turn: Turn) -> Response:
+        return beyond_page(turn, "medicine_dose")
+
+
 class PrognosisHandler(IntentHandler):
     """The biggest questions (am I dying, how long, can it be cured): acknowledged first,
     kindly, then the doctor or specialist nurse, then the nurses."""

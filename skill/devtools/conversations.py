@@ -24,6 +24,10 @@ from skill.devtools.nlu import UtteranceResolver
 from skill.speech import plain_text
 
 SESSIONS = Path(__file__).resolve().parents[2] / "tests" / "conversations" / "sessions.toml"
+#: Whole conversations about safety in real speech: crises said indirectly or inside a
+#: question, doses, past events and figures of speech that are not emergencies, and
+#: goodbyes after a crisis answer. Played with the others.
+SAFETY_SESSIONS = SESSIONS.with_name("safety-sessions.toml")
 #: At least this share of sessions must be right from the first turn to the last.
 SESSION_FLOOR = 0.95
 #: When a session says nothing of the time: a Wednesday morning, UK time, no holiday.
@@ -68,7 +72,11 @@ class SessionOutcome:
         return all(not turn.problems for turn in self.turns)
 
 
-def read_sessions(path: Path = SESSIONS) -> list[Session]:
+def read_sessions(path: Path | None = None) -> list[Session]:
+    """One file of sessions; with none named, every session: ``sessions.toml`` and the
+    safety sessions."""
+    if path is None:
+        return [*read_sessions(SESSIONS), *read_sessions(SAFETY_SESSIONS)]
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     sessions = []
     for table in data.get("session", []):

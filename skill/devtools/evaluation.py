@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from skill import knowledge
+from skill.conversation.safety import SAFETY_CUE_SLOT
 from skill.devtools.conversations import SessionOutcome
 from skill.devtools.nlu import FALLBACK, Resolution, Resolver, UtteranceResolver, normalise
+from skill.knowledge import URGENCIES, SafetyWords
 
 PHRASINGS = Path(__file__).resolve().parents[2] / "tests" / "phrasings" / "en-GB.tsv"
 #: Near misses in both directions (an overdose taken or a crisis said unusually; emergency
@@ -149,11 +152,42 @@ def slot_heard(resolution: Resolution) -> str:
     return ""
 
 
+#: The intent whose answer the skill's slot safety net gives for each kind it finds.
+SAFETY_NET_INTENTS = {
+    "overdose": "OverdoseIntent",
+    "crisis": "CrisisIntent",
+    "emergency": "EmergencyIntent",
+    "urgent": "UrgentHelpIntent",
+}
+
+
+def answered_as(resolution: Resolution, safety: SafetyWords) -> tuple[str, str]:
+    """(intent, slot) as the skill answers it: the resolved intent and slot, unless the
+    slot safety net answers first (a filled safety cue slot, or safety words in a slot),
+    in which case the safety intent whose answer it gives, with no slot. So a line
+    "what's chemo, I've written my goodbye letters" that reaches the chemotherapy intent
+    with its cue slot filled counts as the crisis answer it gets."""
+    kinds: set[str | None] = {safety.urgency(value.spoken) for value in resolution.slots.values()}
+    kinds |= {value.value_id for name, value in resolution.slots.items() if name == SAFETY_CUE_SLOT}
+    kind = next((kind for kind in URGENCIES if kind in kinds), None)
+    if kind is not None and resolution.intent not in SAFETY_INTENTS:
+        return SAFETY_NET_INTENTS[kind], ""
+    plain = Resolution(
+        resolution.intent,
+        {name: value for name, value in resolution.slots.items() if name != SAFETY_CUE_SLOT},
+        resolution.empty_slots,
+        resolution.confidence,
+    )
+    return resolution.intent, slot_heard(plain)
+
+
 def evaluate(resolver: UtteranceResolver, phrasings: Sequence[Phrasing]) -> list[Outcome]:
+    safety = knowledge.load().safety
     outcomes = []
     for phrasing in phrasings:
         resolution = resolver.resolve(phrasing.utterance)
-        outcomes.append(Outcome(phrasing, resolution.intent, slot_heard(resolution), resolution.confidence))
+        intent, slot = answered_as(resolution, safety)
+        outcomes.append(Outcome(phrasing, intent, slot, resolution.confidence))
     return outcomes
 
 

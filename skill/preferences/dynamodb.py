@@ -9,13 +9,15 @@ The item is ``{"id": <keyed hash of the user id>, "attributes": {"rate",
 always does; reading and writing are our own ``get_item`` and ``put_item`` (one whole
 item, never a part), with only the preferences and the expiry that the table's time to
 live acts on. DynamoDB's time-to-live deletion can lag by days, so a read ignores an
-item past its ``expiresAt``.
+item past its ``expiresAt``, and one whose ``expiresAt`` is missing or not a number
+(time to live would never delete it).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -65,11 +67,12 @@ class PreferencesTable(DynamoDbAdapter):
         if not isinstance(item, dict):
             return {}
         expiry = item.get(EXPIRY_ATTRIBUTE)
-        try:
-            expired = expiry is None or int(expiry) <= int(self.clock())
-        except (TypeError, ValueError):
-            expired = True
-        if expired:
+        # Time to live acts only on a Number (boto3 reads one as a Decimal): an item
+        # without one, or with any other type (digits in a String too), is never deleted
+        # by it, so it is not read either.
+        if not isinstance(expiry, Decimal | int) or isinstance(expiry, bool):
+            return {}
+        if int(expiry) <= int(self.clock()):
             return {}  # time to live has not caught up with it yet
         attributes = item.get(self.attribute_name)
         return dict(attributes) if isinstance(attributes, dict) else {}
