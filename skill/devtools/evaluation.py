@@ -42,7 +42,8 @@ class PhrasingSet:
     path: Path
     tag: str = ""
     strict: bool = False
-    #: Still being written: when the file is not there yet, evaluate says so and goes on.
+    #: May be registered before it is written: while its file is missing, evaluate says so
+    #: and goes on without it.
     optional: bool = False
 
     @property
