@@ -144,6 +144,7 @@ def build(
     *,
     store: AbstractPersistenceAdapter | None = None,
     environ: Mapping[str, str] | None = None,
+    make_key: bool = False,
 ) -> SkillBuilder:
     """The skill builder. Loads and checks the content and the screens' documents now, so
     that a broken file stops the host at start-up rather than failing a user's question.
@@ -153,13 +154,14 @@ def build(
     preferences between sessions; without one, ``environ`` (the hosts pass the
     process's environment) chooses it; with neither, nothing is remembered (the
     developer tools and most tests). A store that cannot be opened leaves the skill
-    without one (see ``preferences.open_store``); ``preferences_status`` says so."""
+    without one (see ``preferences.open_store``); ``preferences_status`` says so.
+    ``make_key``: the self-hosted web service, which may make its own records' key."""
     known = knowledge.load()
     dialogue.load()
     presentation.load()
     status: preferences.Status = "on" if store is not None else "off"
     if store is None and environ is not None:
-        store, status = preferences.open_store(environ)
+        store, status = preferences.open_store(environ, make_key=make_key)
     # The SDK's signature says an adapter, but None (no store) is its own default.
     builder = SkillBuilder(
         persistence_adapter=store,  # type: ignore[arg-type]
@@ -213,6 +215,7 @@ def create_skill(
     *,
     store: AbstractPersistenceAdapter | None = None,
     environ: Mapping[str, str] | None = None,
+    make_key: bool = False,
 ) -> VerifiedSkill:
-    builder = build(clock, rng, skill_id, api_client, store=store, environ=environ)
+    builder = build(clock, rng, skill_id, api_client, store=store, environ=environ, make_key=make_key)
     return VerifiedSkill(builder.skill_configuration, preferences_status=builder.preferences_status)
