@@ -168,3 +168,44 @@ def test_the_first_answer_counts_the_disclaimer_and_the_offer() -> None:
     words = check.spoken_words(handler(Session().intent("TreatmentInfoIntent", {"treatment": chemo}), None))
     speech = knowledge.load().topics["chemotherapy"].speech
     assert words > len(speech.split()) + 10
+
+
+def name_free(model: dict) -> list[dict]:
+    return model["interactionModel"]["_nameFreeInteraction"]["ingressPoints"]
+
+
+def launch_phrases(model: dict) -> list[dict]:
+    return next(point for point in name_free(model) if point["type"] == "LAUNCH")["sampleUtterances"]
+
+
+def raw(value: str) -> dict:
+    return {"format": "RAW_TEXT", "value": value}
+
+
+def intent_point(name: str, *values: str) -> dict:
+    return {"type": "INTENT", "name": name, "sampleUtterances": [raw(value) for value in values]}
+
+
+@pytest.mark.parametrize(
+    ("breakage", "problem"),
+    [
+        (
+            lambda m: launch_phrases(m).extend(raw(f"more about breast cancer {n}") for n in ("one", "two")),
+            "7 skill launch phrases; Alexa takes at most 5",
+        ),
+        (lambda m: launch_phrases(m).append({"format": "TEXT", "value": "hello there"}), "RAW_TEXT"),
+        (lambda m: launch_phrases(m)[0].update(value="tell me about {treatment}"), "has a slot"),
+        (lambda m: name_free(m).append(intent_point("CrisisIntent", "I want to die")), "never a way in"),
+        (
+            lambda m: name_free(m).append(intent_point("SupportIntent", "what is chemo")),
+            "it resolves to TreatmentInfoIntent",
+        ),
+        (lambda m: m["interactionModel"].update(_nameFreeInteraction=[]), "must hold ingressPoints"),
+    ],
+)
+def test_check_fails_on_broken_name_free_phrases(breakage, problem: str) -> None:
+    """The model as it reaches Alexa, checked by Amazon's rules and ours, whoever wrote it."""
+    model = copy.deepcopy(load_model())
+    breakage(model)
+    problems = check.run(model=model)
+    assert any(problem in p and p.startswith("model: _nameFreeInteraction") for p in problems), problems
