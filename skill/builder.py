@@ -25,7 +25,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 from ask_sdk_model.services import ApiClient
 
-from skill import dialogue, handler_log, identity, knowledge, preferences, presentation
+from skill import dialogue, handler_log, identity, knowledge, metrics, preferences, presentation
 from skill.clock import utc_now
 from skill.conversation import helpline, navigation, privacy, reminders, safety, screens, topics
 from skill.conversation.base import IntentHandler
@@ -145,6 +145,7 @@ def build(
     store: AbstractPersistenceAdapter | None = None,
     environ: Mapping[str, str] | None = None,
     make_key: bool = False,
+    counter: metrics.Counter | None = None,
 ) -> SkillBuilder:
     """The skill builder. Loads and checks the content and the screens' documents now, so
     that a broken file stops the host at start-up rather than failing a user's question.
@@ -155,7 +156,9 @@ def build(
     process's environment) chooses it; with neither, nothing is remembered (the
     developer tools and most tests). A store that cannot be opened leaves the skill
     without one (see ``preferences.open_store``); ``preferences_status`` says so.
-    ``make_key``: the self-hosted web service, which may make its own records' key."""
+    ``make_key``: the self-hosted web service, which may make its own records' key.
+    ``counter`` writes one metric line per request, naming the kind of answer and
+    nothing the user said (see ``skill.metrics``; the Lambda host gives one)."""
     known = knowledge.load()
     dialogue.load()
     presentation.load()
@@ -181,6 +184,8 @@ def build(
     builder.add_global_response_interceptor(RepeatCacheInterceptor())
     builder.add_global_response_interceptor(ResponseLogInterceptor())
     builder.add_exception_handler(CatchAllExceptionHandler())
+    if counter is not None:
+        metrics.install(builder, counter)  # last: it counts what all of the above did
     builder.preferences_status = status
     return builder
 
@@ -193,11 +198,12 @@ def lambda_handler(
     *,
     store: AbstractPersistenceAdapter | None = None,
     environ: Mapping[str, str] | None = None,
+    counter: metrics.Counter | None = None,
 ) -> LambdaHandler:
     """The function Lambda calls: the event deserialised, invoked, serialised, as the
     SDK's ``SkillBuilder.lambda_handler`` does, but with one skill made once rather than
     a new one for every request."""
-    skill = create_skill(clock, rng, skill_id, api_client, store=store, environ=environ)
+    skill = create_skill(clock, rng, skill_id, api_client, store=store, environ=environ, counter=counter)
     serializer = skill.serializer
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -216,6 +222,9 @@ def create_skill(
     store: AbstractPersistenceAdapter | None = None,
     environ: Mapping[str, str] | None = None,
     make_key: bool = False,
+    counter: metrics.Counter | None = None,
 ) -> VerifiedSkill:
-    builder = build(clock, rng, skill_id, api_client, store=store, environ=environ, make_key=make_key)
+    builder = build(
+        clock, rng, skill_id, api_client, store=store, environ=environ, make_key=make_key, counter=counter
+    )
     return VerifiedSkill(builder.skill_configuration, preferences_status=builder.preferences_status)
