@@ -161,7 +161,7 @@ def test_emergency_phrases_reach_the_emergency_answer(talk: Conversation, uttera
 
 
 def test_its_an_emergency_leaves_room_for_doubt_so_999_or_111(talk: Conversation) -> None:
-    """VOICE.md: "it's an emergency" is answered with 999 in an emergency, NHS 111 if not."""
+    """docs/behaviour.md §4.1: "it's an emergency" is answered with 999 in an emergency, NHS 111 if not."""
     assert talk.say("it's an emergency").speech.startswith(said("emergency"))
 
 

@@ -7,7 +7,7 @@ import pytest
 from skill.devtools.nlu import FALLBACK, Resolver, normalise, resolver
 from tests.conftest import Conversation
 
-# Each example phrase from the issue, what it must resolve to, and what the user hears
+# Each example question (docs/behaviour.md §1), what it must resolve to, and what the user hears
 # (the card title of the topic, or the start of what is said).
 EXAMPLES = [
     ("what can help with bone pain", "SymptomIntent", "Bone pain"),

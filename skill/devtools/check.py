@@ -18,7 +18,7 @@ from skill.devtools import grammar, nlu, provenance, skill_package
 from skill.devtools.envelopes import Session, slot_json
 from skill.speech import Speech, plain_text, validate
 
-#: Built-in intents a custom skill must have (certification) or that VOICE.md promises.
+#: Built-in intents a custom skill must have (certification) or that docs/behaviour.md §3.2 promises.
 REQUIRED_BUILT_INS = {
     "AMAZON.CancelIntent",
     "AMAZON.HelpIntent",
