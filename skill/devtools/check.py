@@ -251,7 +251,7 @@ def topic_requests(
             if route.default == topic.id and not topic.intents:
                 yield topic.id, Session().intent(route.intent)
         more = Session()
-        more.attributes = {"lastTopic": topic.id, "thread": topic.id, "disclaimerGiven": True}
+        more.attributes = {"thread": topic.id, "disclaimerGiven": True}
         yield f"{topic.id} (more)", more.intent("TellMeMoreIntent")
         if topic.side_effects:
             filled = slot_json("treatment", topic.id, slot_types["treatment"], topic.id, topic.id)
