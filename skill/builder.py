@@ -27,17 +27,18 @@ from ask_sdk_model.services import ApiClient
 
 from skill import dialogue, handler_log, identity, knowledge, metrics, preferences, presentation
 from skill.clock import utc_now
-from skill.conversation import helpline, navigation, privacy, reminders, safety, screens, topics
+from skill.conversation import helpline, navigation, privacy, reminders, safety, screens, topics, yes_no
 from skill.conversation.base import IntentHandler
 from skill.conversation.errors import CatchAllExceptionHandler
 from skill.conversation.interceptors import (
-    RecallInterceptor,
-    RememberInterceptor,
+    LoadPreferencesInterceptor,
     RepeatCacheInterceptor,
     RequestLogInterceptor,
     ResponseLogInterceptor,
+    SavePreferencesInterceptor,
     TurnInterceptor,
 )
+from skill.conversation.state import check_topic_ids
 from skill.reminders_api import AlexaApiClient
 
 
@@ -66,8 +67,8 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         helpline.HelplineHandler(),
         helpline.HelplineHoursHandler(),
         helpline.HelplineCostHandler(),
-        helpline.YesHandler(),
-        helpline.NoHandler(),
+        yes_no.YesHandler(),
+        yes_no.NoHandler(),
         # Alexa's answer to the voice permission request for reminders.
         reminders.PermissionResponseHandler(),
         navigation.HelpHandler(),
@@ -160,6 +161,7 @@ def build(
     ``counter`` writes one metric line per request, naming the kind of answer and
     nothing the user said (see ``skill.metrics``; the Lambda host gives one)."""
     known = knowledge.load()
+    check_topic_ids(known.topics)
     dialogue.load()
     presentation.load()
     status: preferences.Status = "on" if store is not None else "off"
@@ -175,12 +177,13 @@ def build(
     for handler in request_handlers(known):
         builder.add_request_handler(handler)
     handler_log.install(builder)
-    builder.add_global_request_interceptor(
-        TurnInterceptor(known, dialogue.load, clock, rng or random.Random(), remembers=store is not None)
+    turns = TurnInterceptor(
+        known, dialogue.load, clock, rng or random.Random(), keeps_preferences=store is not None
     )
-    builder.add_global_request_interceptor(RecallInterceptor())
+    builder.add_global_request_interceptor(turns)
+    builder.add_global_request_interceptor(LoadPreferencesInterceptor())
     builder.add_global_request_interceptor(RequestLogInterceptor())
-    builder.add_global_response_interceptor(RememberInterceptor())
+    builder.add_global_response_interceptor(SavePreferencesInterceptor())
     builder.add_global_response_interceptor(RepeatCacheInterceptor())
     builder.add_global_response_interceptor(ResponseLogInterceptor())
     builder.add_exception_handler(CatchAllExceptionHandler())

@@ -184,8 +184,8 @@ def answer_kind(handler_input: HandlerInput) -> str:
         turn = turn_of(handler_input)
     except RuntimeError:
         return str(chosen)
-    if turn.topic is not None:
-        return turn.topic.id
+    if turn.topic_answered is not None:
+        return turn.topic_answered.id
     if turn.said is not None and turn.said.replay == "helpline":
         return HELPLINE
     return str(chosen)

@@ -18,7 +18,7 @@ from skill.devtools import grammar, nlu, provenance, skill_package
 from skill.devtools.envelopes import Session, slot_json
 from skill.speech import Speech, plain_text, validate
 
-#: Built-in intents a custom skill must have (certification) or that VOICE.md promises.
+#: Built-in intents a custom skill must have (certification) or that docs/behaviour.md §3.2 promises.
 REQUIRED_BUILT_INS = {
     "AMAZON.CancelIntent",
     "AMAZON.HelpIntent",
@@ -251,7 +251,7 @@ def topic_requests(
             if route.default == topic.id and not topic.intents:
                 yield topic.id, Session().intent(route.intent)
         more = Session()
-        more.attributes = {"lastTopic": topic.id, "thread": topic.id, "disclaimerGiven": True}
+        more.attributes = {"thread": topic.id, "disclaimerGiven": True}
         yield f"{topic.id} (more)", more.intent("TellMeMoreIntent")
         if topic.side_effects:
             filled = slot_json("treatment", topic.id, slot_types["treatment"], topic.id, topic.id)
