@@ -9,6 +9,7 @@ import sys
 import tomllib
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,6 +147,46 @@ def test_the_map_shows_which_handler_and_topic_each_intent_reaches() -> None:
     assert "SymptomIntent -> RoutedTopicHandler -> by symptom (none: controlling_symptoms)" in lines
     assert "    symptom=bone_pain -> bone_pain" in lines
     assert not [line for line in lines if "(no handler)" in line]
+
+
+def test_every_response_to_every_intent_and_slot_value_is_valid_ssml_and_says_something() -> None:
+    """Every intent, every slot value, an unknown value and none, at both speeds, with the
+    line open and closed: slow, so here and not in `python -m skill check`."""
+    assert check.check_responses(load_model()) == []
+
+
+def test_a_response_that_says_nothing_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = builder.lambda_handler
+
+    def silent(**kwargs: Any) -> Any:
+        handler = real(**kwargs)
+
+        def wrapped(envelope: dict[str, Any], context: Any) -> dict[str, Any]:
+            answer = handler(envelope, context)
+            answer["response"].pop("outputSpeech", None)
+            return answer
+
+        return wrapped
+
+    monkeypatch.setattr(check.builder, "lambda_handler", silent)
+    problems = check.check_responses(load_model())
+    assert "response to launch: says nothing" in problems
+
+
+def test_a_package_not_built_yet_is_a_note_and_a_stale_one_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(check.skill_package, "PACKAGE", tmp_path / "skill-package")
+    monkeypatch.setattr(check.skill_package.built, "__defaults__", (tmp_path / "skill-package",))
+    monkeypatch.setattr(
+        check.skill_package.stale, "__defaults__", (tmp_path / "skill-package", check.skill_package.SOURCE)
+    )
+    assert check.run() == []
+    assert any("not built yet" in note for note in check.notes())
+    (tmp_path / "skill-package").mkdir()
+    (tmp_path / "skill-package" / "skill.json").write_text("{}", encoding="utf-8")
+    assert any("is stale" in problem for problem in check.run())
+    assert check.notes() == []
 
 
 def test_every_whole_turn_is_within_its_spoken_word_limit() -> None:
