@@ -38,8 +38,9 @@ _SKIP_DIRS = {"__pycache__", "bin", "tests", "test"}
 _SKIP_SUFFIXES = {".pyc", ".pyo"}
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 #: Parts of the skill package that stay out of the zip, relative to skill/: developer
-#: tools, the command line, the web host with its request verification, and the page with
-#: the provenance of each sentence (read only by `python -m skill check`).
+#: tools, the command line, the web host with its request verification, the key file a
+#: self-hosted server makes (Lambda takes its key from the template, never makes one),
+#: and the page with the provenance of each sentence (read only by `python -m skill check`).
 LEFT_OUT = (
     "devtools",
     "cli.py",
@@ -49,6 +50,7 @@ LEFT_OUT = (
     "hosts/server.py",
     "hosts/verification.py",
     "hosts/sdk_compat.py",
+    "preferences/key_file.py",
     "knowledge/source-page.txt",
     "knowledge/provenance.toml",
 )

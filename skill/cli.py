@@ -170,7 +170,9 @@ def command_check(args: argparse.Namespace, out: TextIO) -> int:
     if problems:
         print(f"check failed: {len(problems)} problem(s)", file=out)
         return 1
-    print("check passed: model, manifest, content, dialogue and every response", file=out)
+    print("check passed: model, manifest, content, provenance and dialogue", file=out)
+    for note in check.notes():
+        print(f"note: {note}", file=out)
     print(check.model_size_line(), file=out)
     print(check.provenance_line(), file=out)
     # Not problems: a development skill deploys and works without them.
