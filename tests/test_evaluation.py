@@ -39,10 +39,11 @@ def test_no_evaluation_line_is_a_sample_word_for_word() -> None:
     assert not [(p.where, p.utterance, intent, sample) for p, intent, sample in found]
 
 
-def test_the_sets_being_written_are_strict_and_may_be_absent() -> None:
+def test_the_safety_sets_are_strict_the_false_alarms_alarm_free_and_both_may_be_absent() -> None:
     sets = {each.tag: each for each in evaluation.SETS}
-    for tag in ("near-misses", "safety-indirect", "false-alarms"):
+    for tag in ("near-misses", "safety-indirect"):
         assert sets[tag].strict
+    assert sets["false-alarms"].alarm_free
     assert sets["safety-indirect"].path.name == "safety-indirect.tsv"
     assert sets["false-alarms"].path.name == "false-alarms.tsv"
     assert {each.tag for each in evaluation.absent()} <= {"safety-indirect", "false-alarms"}
@@ -84,6 +85,9 @@ def test_there_are_at_least_forty_near_misses_each_way_and_all_must_be_right(
 
 
 def test_a_wrong_near_miss_fails_the_evaluation() -> None:
+    free = Phrasing(5, "can she have more paracetamol", "MedicineDoseIntent", "", alarm_free=True, tag="f")
+    assert evaluation.failures([Outcome(free, "OverdoseIntent", "", 0.9)])[-1].startswith("a false alarm")
+    assert evaluation.failures([Outcome(free, "BeyondPageIntent", "", 0.9)])[1:] == []  # a label miss
     line = Phrasing(3, "i feel numb inside", "SupportIntent", "", strict=True, tag="near-misses")
     assert evaluation.failures([Outcome(line, "SupportIntent", "", 0.9)]) == []
     assert "strict line went wrong" in evaluation.failures([Outcome(line, "EmergencyIntent", "", 0.9)])[-1]

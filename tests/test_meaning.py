@@ -370,8 +370,9 @@ def test_evaluate_reports_every_set_and_the_conversations_under_both_resolvers(
 
 
 def test_evaluate_fails_when_only_the_meaning_resolver_misses_a_strict_line(
-    fake_sets: dict[str, Scripted],
+    fake_sets: dict[str, Scripted], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(evaluation, "HELD", frozenset({"ngram", "meaning"}))
     fake_sets["meaning"].script = {**RIGHT, "i've swallowed the lot of them": FALLBACK}
     out = io.StringIO()
     assert cli.main(["evaluate"], out=out) == 1
@@ -379,6 +380,19 @@ def test_evaluate_fails_when_only_the_meaning_resolver_misses_a_strict_line(
     assert "evaluate failed [meaning]: a OverdoseIntent line missed (strict line 2)" in text
     assert "evaluate failed [ngram]" not in text
     assert "FAILED (2)" in text[text.index("summary") :]  # the line, and 66.7% under the floor
+
+
+def test_a_resolver_not_held_is_reported_below_its_floors_but_does_not_fail_evaluate(
+    fake_sets: dict[str, Scripted],
+) -> None:
+    assert "meaning" not in evaluation.HELD and "ngram" in evaluation.HELD
+    fake_sets["meaning"].script = {**RIGHT, "i've swallowed the lot of them": FALLBACK}
+    out = io.StringIO()
+    assert cli.main(["evaluate"], out=out) == 0
+    text = out.getvalue()
+    assert "below its floors, not yet held [meaning]: a OverdoseIntent line missed (strict line 2)" in text
+    assert "evaluate failed" not in text
+    assert "below (2)" in text[text.index("summary") :]
 
 
 def test_evaluate_fails_when_only_the_ngram_resolver_fails_a_conversation(
