@@ -365,3 +365,17 @@ def test_every_name_free_phrase_gets_its_intents_answer_through_the_real_handler
             assert "went wrong" not in heard.speech and not heard.ends_session, utterance
             if point.get("name") == "HelplineIntent":
                 assert "0808" in heard.speech, heard.speech
+
+
+def test_an_intents_core_directive_keeps_that_many_core_forms() -> None:
+    """`core N` makes room in the budget: a line's core keeps N forms, not CORE_CAP."""
+    source = "intent XIntent\n    core 3\n    [um|er] (a|b|c|d|e|f) (g|h|i|j) thing\n"
+    parsed = parse_grammar_files({"a.grammar": source})
+    intent = parsed.intents["XIntent"]
+    assert intent.core == 3
+    (where, text), *_ = intent.lines
+    expander = Expander(parsed.definitions)
+    core, _ = expander.expand_line(parse_expression(text, where), intent.cap, "seed", intent.core)
+    assert len(core) == 3
+    default, _ = expander.expand_line(parse_expression(text, where), intent.cap, "seed")
+    assert len(default) == 20

@@ -473,7 +473,9 @@ class Expander:
             return self.pick(node.options[index], choose)
         return " ".join(self.pick(item, choose) for item in node.items)
 
-    def expand_line(self, node: Seq, cap: int, seed: str) -> tuple[list[str], list[str]]:
+    def expand_line(
+        self, node: Seq, cap: int, seed: str, core_cap: int | None = None
+    ) -> tuple[list[str], list[str]]:
         """A grammar line's samples, as (core forms, candidates). A line that starts with
         an optional lead-in (``[<LEAD>] what helps {symptom}``) has its core, the line
         without the lead-in, written out in full up to ``CORE_CAP``: the short, direct
@@ -483,7 +485,8 @@ class Expander:
         first = node.items[0] if node.items else None
         if not (isinstance(first, Alt) and first.optional and len(node.items) > 1):
             return self.expand(node, cap, seed), []
-        core = self.expand(Seq(node.items[1:]), max(cap, CORE_CAP), seed + "|core")
+        core_limit = max(cap, CORE_CAP) if core_cap is None else core_cap
+        core = self.expand(Seq(node.items[1:]), core_limit, seed + "|core")
         return core, self.expand(node, cap, seed)
 
     def expand(self, node: Seq, cap: int, seed: str) -> list[str]:
@@ -563,6 +566,9 @@ class IntentSource:
     where: str
     slots: dict[str, str] = field(default_factory=dict)
     cap: int = LINE_CAP
+    #: How many core forms a line of this intent keeps (``core N``); by default the larger
+    #: of ``CORE_CAP`` and ``cap``. Fewer makes room in the budget where plain forms are many.
+    core: int | None = None
     lines: list[tuple[str, str]] = field(default_factory=list)  # (where, text)
 
 
@@ -630,10 +636,13 @@ def parse_grammar_files(files: dict[str, str]) -> Grammar:
             elif current_intent is not None:
                 slot = re.fullmatch(r"slot (\w+)\s*:\s*([\w.]+)", content)
                 cap = re.fullmatch(r"cap (\d+)", content)
+                core = re.fullmatch(r"core (\d+)", content)
                 if slot:
                     current_intent.slots[slot.group(1)] = slot.group(2)
                 elif cap:
                     current_intent.cap = int(cap.group(1))
+                elif core:
+                    current_intent.core = int(core.group(1))
                 else:
                     current_intent.lines.append((where, content))
             else:
@@ -736,7 +745,9 @@ def build(source: Path = SOURCE) -> dict[str, Any]:
         candidates: list[str] = []
         lines = [*((f"canonical.toml [{name}]", form) for form in canonical.get(name, ())), *intent.lines]
         for where, text in lines:
-            core, more = expander.expand_line(parse_expression(text, where), intent.cap, f"{name}|{text}")
+            core, more = expander.expand_line(
+                parse_expression(text, where), intent.cap, f"{name}|{text}", intent.core
+            )
             for sample in (*core, *more):
                 if not sample:
                     continue
