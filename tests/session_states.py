@@ -4,9 +4,10 @@ and odd values in their place.
 
 The keys are found, not listed: each property of ``SessionState`` is read once over a
 mapping that notes every key asked of it. The valid values are written by the model's
-own setters and moves (``MOVES``, one per settable property or public method); a key
-the model gains, or a move, fails ``tests/test_web_properties.py`` until it is taught
-here, so the attributes the properties send cannot go stale again.
+own moves (``MOVES``, one per public method, and one per settable property should it
+ever gain one); a key the model gains, or a move, fails
+``tests/test_web_properties.py`` until it is taught here, so the attributes the
+properties send cannot go stale again.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, get_args
 from hypothesis import strategies as st
 
 from skill import knowledge
-from skill.conversation.state import CRISIS_THREAD, HELPLINE_THREAD, Content, Pending, Replay, SessionState
+from skill.conversation.state import Content, Pending, Replay, SessionState
 from skill.preferences import Preferences, Rate
 from skill.speech import Speech
 
@@ -81,13 +82,6 @@ def model_moves() -> frozenset[str]:
     return frozenset(settable | methods)
 
 
-def _setting(name: str) -> Callable[[Any], Move]:
-    def to(value: Any) -> Move:
-        return lambda session: setattr(session, name, value)
-
-    return to
-
-
 TOPICS = sorted(knowledge.load().topics)
 _topic_speech = st.sampled_from(TOPICS).map(lambda topic: Speech().say(knowledge.load().topics[topic].speech))
 _pending = st.sampled_from([None, *get_args(Pending)])
@@ -102,23 +96,30 @@ _contents = st.builds(
 
 #: One strategy per move of the model, each drawing a valid use of it.
 MOVES: dict[str, st.SearchStrategy[Move]] = {
-    "rate": st.sampled_from(get_args(Rate)).map(_setting("rate")),
-    "helpline_read": st.booleans().map(_setting("helpline_read")),
-    "pending": _pending.map(_setting("pending")),
-    "thread": st.sampled_from([None, HELPLINE_THREAD, CRISIS_THREAD, *TOPICS]).map(_setting("thread")),
-    "offer_streak": st.integers(0, 3).map(_setting("offer_streak")),
-    "disclaimer_given": st.booleans().map(_setting("disclaimer_given")),
-    "offer_declined": st.booleans().map(_setting("offer_declined")),
-    "reminder_offered": st.booleans().map(_setting("reminder_offered")),
-    "reminder_permission_asked": st.booleans().map(_setting("reminder_permission_asked")),
-    "stored": (st.none() | _preferences).map(_setting("stored")),
     "answered": st.tuples(st.sampled_from(TOPICS), st.booleans()).map(
         lambda drawn: lambda session: session.answered(drawn[0], more=drawn[1])
     ),
-    "remember": _contents.map(lambda content: lambda session: session.remember(content)),
-    "recall": _preferences.map(lambda preferences: lambda session: session.recall(preferences)),
-    "start_over": st.just(SessionState.start_over),
+    "answered_about_helpline": st.just(SessionState.answered_about_helpline),
+    "read_number": st.just(SessionState.read_number),
     "crisis_answered": st.just(SessionState.crisis_answered),
+    "gave_disclaimer": st.just(SessionState.gave_disclaimer),
+    "replied": st.tuples(_pending, st.booleans()).map(
+        lambda drawn: lambda session: session.replied(drawn[0], new=drawn[1])
+    ),
+    "declined": st.just(SessionState.declined),
+    "offered_reminder": st.just(SessionState.offered_reminder),
+    "asked_permission": st.just(SessionState.asked_permission),
+    "chose_rate": st.sampled_from(get_args(Rate)).map(lambda rate: lambda session: session.chose_rate(rate)),
+    "content_said": _contents.map(lambda content: lambda session: session.content_said(content)),
+    "started_over": st.just(SessionState.started_over),
+    "preferences_loaded": _preferences.map(
+        lambda preferences: lambda session: session.preferences_loaded(preferences)
+    ),
+    "preferences_unreadable": st.just(SessionState.preferences_unreadable),
+    "preferences_saved": _preferences.map(
+        lambda preferences: lambda session: session.preferences_saved(preferences)
+    ),
+    "forgotten": st.just(SessionState.forgotten),
 }
 
 

@@ -28,7 +28,7 @@ from skill.addon import answers
 from skill.devtools.envelopes import slot_json
 from skill.devtools.provenance import read_page
 from skill.speech import Speech, plain_text
-from tests.conftest import CLOSED_TIME, KNOWN, OPEN_TIME, Conversation, said
+from tests.conftest import CLOSED_TIME, KNOWN, OPEN_TIME, ROOT, Conversation, said
 from tests.mcp_client import Moment, call_tool, in_process_server, serve_arguments, text_of, with_session
 
 TOOLS = {"list_topics", "get_topic_answer", "get_nurse_helpline", "get_safety_guidance"}
@@ -53,6 +53,9 @@ SAFETY_INTENTS = {
     "emergency": "EmergencyIntent",
     "urgent": "UrgentHelpIntent",
 }
+
+#: Phrasings held apart from the model that are not emergencies, each with its intent.
+FALSE_ALARMS = ROOT / "tests" / "phrasings" / "false-alarms.tsv"
 
 moment = Moment(OPEN_TIME)
 
@@ -241,6 +244,33 @@ def test_urgent_words_get_999_or_111_first_then_the_answer(url: str) -> None:
 def test_safety_words_in_place_of_a_topic_id_get_the_safety_answer(url: str) -> None:
     result = call_tool(url, "get_topic_answer", {"topic_id": "I want to end it all"})
     assert structured(result)["safety"]["kind"] == "crisis"
+
+
+def dose_questions() -> list[str]:
+    """The held-apart questions about doses ("how many paracetamol can my dad have in one
+    go"), which the skill answers with its medicine_dose line, never as an overdose."""
+    rows = (line.split("\t") for line in FALSE_ALARMS.read_text(encoding="utf-8").splitlines())
+    return [row[0] for row in rows if len(row) > 1 and row[1] == "MedicineDoseIntent"]
+
+
+def test_a_question_about_a_dose_raises_no_alarm_of_the_add_ons_own(url: str) -> None:
+    """The add-on looks for no dose words of its own: the skill's safety words decide
+    (and hear no overdose in "how many paracetamol can my dad have in one go")."""
+    questions = dose_questions()
+    assert len(questions) > 10
+    expected = {words: KNOWN.safety.urgency(words) for words in questions}
+    assert expected["how many paracetamol can my dad have in one go"] is None
+
+    async def work(session: ClientSession) -> dict[str, str | None]:
+        found = {}
+        for words in questions:
+            result = await session.call_tool("get_topic_answer", {"topic_id": "pain", "question": words})
+            content = structured(result)
+            found[words] = None if content["safety"] is None else content["safety"]["kind"]
+            assert (content["answer"] is None) is (found[words] in answers.WHOLE_REPLY), words
+        return found
+
+    assert with_session(url, work) == expected
 
 
 def test_the_words_are_never_logged(url: str, caplog: pytest.LogCaptureFixture) -> None:

@@ -28,7 +28,7 @@ def alarms() -> dict[str, dict[str, Any]]:
 
 @pytest.mark.parametrize("metric", ["Errors", "Throttles"])
 def test_an_alarm_watches_the_functions_metric(metric: str) -> None:
-    [alarm] = [alarm for alarm in alarms().values() if alarm["MetricName"] == metric]
+    [alarm] = [alarm for alarm in alarms().values() if alarm.get("MetricName") == metric]
     assert alarm["Namespace"] == "AWS/Lambda"
     assert alarm["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "SkillFunction"}}]
     # The first one in five minutes is enough: the skill answers its own errors kindly,

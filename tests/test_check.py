@@ -9,6 +9,7 @@ import sys
 import tomllib
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,6 +149,46 @@ def test_the_map_shows_which_handler_and_topic_each_intent_reaches() -> None:
     assert not [line for line in lines if "(no handler)" in line]
 
 
+def test_every_response_to_every_intent_and_slot_value_is_valid_ssml_and_says_something() -> None:
+    """Every intent, every slot value, an unknown value and none, at both speeds, with the
+    line open and closed: slow, so here and not in `python -m skill check`."""
+    assert check.check_responses(load_model()) == []
+
+
+def test_a_response_that_says_nothing_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = builder.lambda_handler
+
+    def silent(**kwargs: Any) -> Any:
+        handler = real(**kwargs)
+
+        def wrapped(envelope: dict[str, Any], context: Any) -> dict[str, Any]:
+            answer = handler(envelope, context)
+            answer["response"].pop("outputSpeech", None)
+            return answer
+
+        return wrapped
+
+    monkeypatch.setattr(check.builder, "lambda_handler", silent)
+    problems = check.check_responses(load_model())
+    assert "response to launch: says nothing" in problems
+
+
+def test_a_package_not_built_yet_is_a_note_and_a_stale_one_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(check.skill_package, "PACKAGE", tmp_path / "skill-package")
+    monkeypatch.setattr(check.skill_package.built, "__defaults__", (tmp_path / "skill-package",))
+    monkeypatch.setattr(
+        check.skill_package.stale, "__defaults__", (tmp_path / "skill-package", check.skill_package.SOURCE)
+    )
+    assert check.run() == []
+    assert any("not built yet" in note for note in check.notes())
+    (tmp_path / "skill-package").mkdir()
+    (tmp_path / "skill-package" / "skill.json").write_text("{}", encoding="utf-8")
+    assert any("is stale" in problem for problem in check.run())
+    assert check.notes() == []
+
+
 def test_every_whole_turn_is_within_its_spoken_word_limit() -> None:
     """Answer, disclaimer and offer together, counted as spoken, on a first turn."""
     assert check.check_turn_lengths(knowledge.load()) == []
@@ -168,3 +209,44 @@ def test_the_first_answer_counts_the_disclaimer_and_the_offer() -> None:
     words = check.spoken_words(handler(Session().intent("TreatmentInfoIntent", {"treatment": chemo}), None))
     speech = knowledge.load().topics["chemotherapy"].speech
     assert words > len(speech.split()) + 10
+
+
+def name_free(model: dict) -> list[dict]:
+    return model["interactionModel"]["_nameFreeInteraction"]["ingressPoints"]
+
+
+def launch_phrases(model: dict) -> list[dict]:
+    return next(point for point in name_free(model) if point["type"] == "LAUNCH")["sampleUtterances"]
+
+
+def raw(value: str) -> dict:
+    return {"format": "RAW_TEXT", "value": value}
+
+
+def intent_point(name: str, *values: str) -> dict:
+    return {"type": "INTENT", "name": name, "sampleUtterances": [raw(value) for value in values]}
+
+
+@pytest.mark.parametrize(
+    ("breakage", "problem"),
+    [
+        (
+            lambda m: launch_phrases(m).extend(raw(f"more about breast cancer {n}") for n in ("one", "two")),
+            "7 skill launch phrases; Alexa takes at most 5",
+        ),
+        (lambda m: launch_phrases(m).append({"format": "TEXT", "value": "hello there"}), "RAW_TEXT"),
+        (lambda m: launch_phrases(m)[0].update(value="tell me about {treatment}"), "has a slot"),
+        (lambda m: name_free(m).append(intent_point("CrisisIntent", "I want to die")), "never a way in"),
+        (
+            lambda m: name_free(m).append(intent_point("SupportIntent", "what is chemo")),
+            "it resolves to TreatmentInfoIntent",
+        ),
+        (lambda m: m["interactionModel"].update(_nameFreeInteraction=[]), "must hold ingressPoints"),
+    ],
+)
+def test_check_fails_on_broken_name_free_phrases(breakage, problem: str) -> None:
+    """The model as it reaches Alexa, checked by Amazon's rules and ours, whoever wrote it."""
+    model = copy.deepcopy(load_model())
+    breakage(model)
+    problems = check.run(model=model)
+    assert any(problem in p and p.startswith("model: _nameFreeInteraction") for p in problems), problems

@@ -147,7 +147,7 @@ def test_tell_me_more_before_any_answer_asks_for_a_question(talk: Conversation) 
 
 def test_emergency_is_answered_first_with_999_and_111(talk: Conversation) -> None:
     heard = talk.say("I'm in terrible pain")
-    assert heard.speech.startswith(first_sentence(said("emergency")))
+    assert heard.speech.startswith(first_sentence(said("urgent")))
     assert "NHS 111" in heard.speech
     assert heard.card["title"] == "Urgent help"
     assert "999" in heard.card["text"]
@@ -161,8 +161,8 @@ def test_emergency_phrases_reach_the_emergency_answer(talk: Conversation, uttera
 
 
 def test_its_an_emergency_leaves_room_for_doubt_so_999_or_111(talk: Conversation) -> None:
-    """VOICE.md: "it's an emergency" is answered with 999 in an emergency, NHS 111 if not."""
-    assert talk.say("it's an emergency").speech.startswith(said("emergency"))
+    """docs/behaviour.md §4.1: "it's an emergency" is answered with 999 in an emergency, NHS 111 if not."""
+    assert talk.say("it's an emergency").speech.startswith(said("urgent"))
 
 
 def test_disclaimer_comes_with_the_first_answer_only(talk: Conversation) -> None:
@@ -294,7 +294,14 @@ def test_intent_the_skill_does_not_know_gets_an_apology_not_an_error(talk: Conve
 
 
 def test_odd_session_attributes_are_ignored(talk: Conversation) -> None:
-    talk.session.attributes = {"rate": 42, "pending": ["x"], "lastTopic": "no_such_topic", "moreGiven": "yes"}
+    """An older session's dead key (``lastTopic``) among them."""
+    talk.session.attributes = {
+        "rate": 42,
+        "pending": ["x"],
+        "lastTopic": "bone_pain",
+        "thread": "no_such_topic",
+        "moreGiven": "yes",
+    }
     assert talk.say("tell me more").speech.startswith(first_sentence(said("more_nothing")))
     assert "0808" not in talk.say("yes").speech
 

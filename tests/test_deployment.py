@@ -18,7 +18,7 @@ import pytest
 from cfnlint.decode import decode
 
 from scripts import build_lambda
-from skill import builder, knowledge, preferences, reminders_api
+from skill import builder, knowledge, metrics, preferences, reminders_api
 from skill.devtools import check, skill_package
 from skill.preferences.sqlite import SCHEMA
 from tests.conftest import ROOT
@@ -123,6 +123,79 @@ def test_the_function_may_only_get_put_and_delete_items_in_its_own_table() -> No
     ours = (ROOT / "skill" / "preferences" / "dynamodb.py").read_text()
     assert {"delete_item"} <= set(re.findall(r"\.(\w+_item)\(", adapter_source))
     assert set(re.findall(r"\.(\w+_item)\(", ours)) == {"get_item", "put_item"}
+
+
+# --- What people ask, counted: the fallback rate alarm and the dashboard ---------------------
+
+
+def metric_stat(query: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    metric = query["MetricStat"]["Metric"]
+    dimensions = {d["Name"]: d["Value"] for d in metric["Dimensions"]}
+    return metric["Namespace"], metric["MetricName"], dimensions
+
+
+def test_the_fallback_rate_alarm_reads_the_metric_the_code_writes() -> None:
+    found = template()
+    alarm = found["Resources"]["FallbackRateAlarm"]["Properties"]
+    queries = {query["Id"]: query for query in alarm["Metrics"]}
+    function = {"Ref": "SkillFunction"}
+    assert metric_stat(queries["fallbacks"]) == (
+        metrics.NAMESPACE,
+        metrics.METRIC,
+        {metrics.FUNCTION: function, metrics.KIND: metrics.FALLBACK},
+    )
+    total = (metrics.NAMESPACE, metrics.METRIC, {metrics.FUNCTION: function})
+    assert metric_stat(queries["answers"]) == total
+    for summed in ("fallbacks", "answers"):
+        assert queries[summed]["MetricStat"]["Stat"] == "Sum" and queries[summed]["ReturnData"] is False
+        assert queries[summed]["MetricStat"]["Period"] == 3600
+    # A percentage of an hour's answers, and only once there are enough to mean something.
+    [returned] = [query for query in alarm["Metrics"] if query.get("ReturnData", True)]
+    assert returned["Expression"] == "IF(answers >= 20, 100 * FILL(fallbacks, 0) / answers, 0)"
+    assert alarm["Threshold"] == {"Ref": "FallbackAlarmPercent"}
+    assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    assert alarm["TreatMissingData"] == "notBreaching"  # no answers is not a fault
+    parameter = found["Parameters"]["FallbackAlarmPercent"]
+    assert parameter["Type"] == "Number" and 0 < parameter["Default"] <= 50
+
+
+def dashboard() -> dict[str, Any]:
+    """The dashboard's body as CloudWatch receives it, with the stack's values in place."""
+    resources = template()["Resources"]
+    body = resources["SkillDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    values = {
+        "AWS::Region": "eu-west-1",
+        "SkillFunction": "skill-function",
+        "FallbackAlarmPercent": "20",
+    }
+    names = set(re.findall(r"\$\{([^}]+)\}", body))
+    for name in names:
+        resource, _, attribute = name.partition(".")
+        assert name in values or (attribute == "Arn" and resource in resources), name
+    text = re.sub(r"\$\{([^}]+)\}", lambda m: values.get(m.group(1), "arn:" + m.group(1)), body)
+    found: dict[str, Any] = json.loads(text)
+    return found
+
+
+def test_the_dashboard_shows_answers_by_kind_the_fallback_rate_and_the_safety_answers() -> None:
+    widgets = {widget["properties"]["title"]: widget for widget in dashboard()["widgets"]}
+    [[by_kind]] = widgets["Answers by kind (per hour)"]["properties"]["metrics"]
+    search = f'{{{metrics.NAMESPACE},{metrics.FUNCTION},{metrics.KIND}}} MetricName="{metrics.METRIC}"'
+    assert search in by_kind["expression"] and 'FunctionName="skill-function"' in by_kind["expression"]
+    rate = widgets["Fallback rate (% of answers, per hour)"]["properties"]
+    assert rate["annotations"]["horizontal"][0]["value"] == 20
+    expressions = [m[0]["expression"] for m in rate["metrics"] if isinstance(m[0], dict)]
+    alarm = template()["Resources"]["FallbackRateAlarm"]["Properties"]
+    assert expressions == [q["Expression"] for q in alarm["Metrics"] if "Expression" in q]
+    safety = widgets["Safety answers (per hour)"]["properties"]["metrics"]
+    assert safety[0][:4] == [metrics.NAMESPACE, metrics.METRIC, metrics.FUNCTION, "skill-function"]
+    shown = [safety[0][5], *(row[1] for row in safety[1:])]
+    assert shown == [*metrics.SAFETY, "medicine_dose"]
+    kinds = metrics.kinds(builder.request_handlers(knowledge.load()), knowledge.load().topics)
+    assert set(shown) <= kinds and metrics.FALLBACK in kinds
+    alarms = widgets["Alarms"]["properties"]["alarms"]
+    assert alarms == ["arn:FallbackRateAlarm.Arn", "arn:ErrorsAlarm.Arn", "arn:ThrottlesAlarm.Arn"]
+    assert template()["Outputs"]["Dashboard"]["Value"] == {"Ref": "SkillDashboard"}
 
 
 # --- The ASK CLI project ------------------------------------------------------------------

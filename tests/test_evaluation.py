@@ -31,9 +31,35 @@ def test_the_evaluation_set_is_large_varied_and_labelled_with_real_intents() -> 
 
 
 def test_no_evaluation_line_is_a_sample_word_for_word() -> None:
-    """The set measures generalisation: no line is one of the model's samples."""
-    found = evaluation.verbatim_lines(evaluation.read_all(), resolver())
-    assert not [(p.line, p.utterance, intent, sample) for p, intent, sample in found]
+    """The sets measure generalisation: no line of any of them (the indirect safety lines
+    and the false alarms too, once written) is one of the model's samples."""
+    tags = {each.tag for each in evaluation.SETS}
+    assert {"", "follow-ups", "near-misses", "safety-indirect", "false-alarms"} <= tags
+    found = evaluation.verbatim_lines(evaluation.read_all(evaluation.SETS), resolver())
+    assert not [(p.where, p.utterance, intent, sample) for p, intent, sample in found]
+
+
+def test_the_safety_sets_are_strict_the_false_alarms_alarm_free_and_both_may_be_absent() -> None:
+    sets = {each.tag: each for each in evaluation.SETS}
+    for tag in ("near-misses", "safety-indirect"):
+        assert sets[tag].strict
+    assert sets["false-alarms"].alarm_free
+    assert sets["safety-indirect"].path.name == "safety-indirect.tsv"
+    assert sets["false-alarms"].path.name == "false-alarms.tsv"
+    assert {each.tag for each in evaluation.absent()} <= {"safety-indirect", "false-alarms"}
+    present = {p.tag for p in evaluation.read_all()}
+    assert all(each.tag in present for each in evaluation.present() if each.tag)
+
+
+def test_a_line_that_is_a_sample_is_found_in_any_set(tmp_path: Path) -> None:
+    """verbatim_lines must be able to fail: a sample copied into a new set is caught."""
+    sample = next(s for s in resolver().samples("HelplineIntent") if "{" not in s)
+    copied = tmp_path / "false-alarms.tsv"
+    copied.write_text(f"utterance\tintent\tslot\n{sample}\tHelplineIntent\t\n", encoding="utf-8")
+    lines = evaluation.read_all([evaluation.PhrasingSet(copied, "false-alarms", strict=True)])
+    assert [(p.where, intent) for p, intent, _ in evaluation.verbatim_lines(lines, resolver())] == [
+        ("false-alarms line 2", "HelplineIntent")
+    ]
 
 
 def test_understanding_meets_the_floors(outcomes: list[Outcome]) -> None:
@@ -59,9 +85,12 @@ def test_there_are_at_least_forty_near_misses_each_way_and_all_must_be_right(
 
 
 def test_a_wrong_near_miss_fails_the_evaluation() -> None:
+    free = Phrasing(5, "can she have more paracetamol", "MedicineDoseIntent", "", alarm_free=True, tag="f")
+    assert evaluation.failures([Outcome(free, "OverdoseIntent", "", 0.9)])[-1].startswith("a false alarm")
+    assert evaluation.failures([Outcome(free, "BeyondPageIntent", "", 0.9)])[1:] == []  # a label miss
     line = Phrasing(3, "i feel numb inside", "SupportIntent", "", strict=True, tag="near-misses")
     assert evaluation.failures([Outcome(line, "SupportIntent", "", 0.9)]) == []
-    assert "near miss" in evaluation.failures([Outcome(line, "EmergencyIntent", "", 0.9)])[-1]
+    assert "strict line went wrong" in evaluation.failures([Outcome(line, "EmergencyIntent", "", 0.9)])[-1]
 
 
 def test_the_floors_fail_a_poor_result() -> None:
@@ -85,7 +114,7 @@ def test_evaluate_command_prints_misses_and_fails_under_the_floor(tmp_path: Path
         encoding="utf-8",
     )
     out = io.StringIO()
-    assert cli.main(["evaluate", "--phrasings", str(phrasings)], out=out) == 1
+    assert cli.main(["evaluate", "--phrasings", str(phrasings), "--resolver", "ngram"], out=out) == 1
     text = out.getvalue()
     assert "3/4 lines right (75.0%)" in text
     assert 'line 5: "what\'s the weather doing in york"' in text

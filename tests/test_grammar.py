@@ -186,7 +186,9 @@ def test_lead_in_forms_are_kept_only_when_they_add_new_word_sequences() -> None:
 
 
 def test_the_model_fits_our_budget_with_room_to_grow() -> None:
-    size = len(grammar.render(grammar.build()).encode("utf-8"))
+    model = grammar.build()
+    # The whole model as written, name-free launch phrases included.
+    size = len(grammar.render(model).encode("utf-8"))
     assert size <= grammar.MODEL_BUDGET_BYTES == 900_000
     assert grammar.MODEL_BUDGET_BYTES <= 0.6 * grammar.MAX_MODEL_BYTES
 
@@ -215,3 +217,165 @@ def test_no_junk_synonyms() -> None:
                 assert len(named) != 1 or "treatment" in synonym, synonym
     radiotherapy = set(values[("TreatmentType", "radiotherapy")])
     assert not {"radiology", "radiography"} & radiotherapy
+
+
+# --- Name-free launch phrases ------------------------------------------------------------
+
+NAME_FREE_GRAMMAR = """
+intent HelplineIntent
+    what's the nurse number
+    can I speak to a nurse
+intent SymptomIntent
+    slot symptom: SymptomType
+    what can help with bone pain
+    what helps with {symptom}
+intent CrisisIntent
+    I want to die
+"""
+NAME_FREE_TYPES = '[SymptomType.sickness]\nname = "sickness"\n'
+
+
+def _build_name_free(tmp_path: Path, section: str) -> dict:
+    """A small model whose model.toml has this [name_free] section."""
+    (tmp_path / "model.toml").write_text(
+        'invocation_name = "secondary breast cancer help"\ngrammar_files = ["main"]\n' + section,
+        encoding="utf-8",
+    )
+    (tmp_path / "main.grammar").write_text(NAME_FREE_GRAMMAR, encoding="utf-8")
+    (tmp_path / "slot_types.toml").write_text(NAME_FREE_TYPES, encoding="utf-8")
+    return grammar.build(tmp_path)
+
+
+def test_name_free_phrases_are_written_in_amazons_shape_beside_the_language_model(tmp_path: Path) -> None:
+    model = _build_name_free(
+        tmp_path,
+        '[name_free]\nlaunch = ["help me understand my treatment"]\n'
+        '[name_free.intents]\nHelplineIntent = ["what\'s the nurse number", "can I speak to a nurse"]\n',
+    )
+    assert list(model["interactionModel"]) == ["languageModel", "_nameFreeInteraction"]
+    assert model["interactionModel"]["_nameFreeInteraction"] == {
+        "ingressPoints": [
+            {
+                "type": "LAUNCH",
+                "sampleUtterances": [{"format": "RAW_TEXT", "value": "help me understand my treatment"}],
+            },
+            {
+                "type": "INTENT",
+                "name": "HelplineIntent",
+                "sampleUtterances": [
+                    {"format": "RAW_TEXT", "value": "what's the nurse number"},
+                    {"format": "RAW_TEXT", "value": "can I speak to a nurse"},
+                ],
+            },
+        ]
+    }
+    # Without the section, no container at all.
+    assert "_nameFreeInteraction" not in _build_name_free(tmp_path, "")["interactionModel"]
+
+
+@pytest.mark.parametrize(
+    ("section", "problem"),
+    [
+        ('launch = ["a b", "c d", "e f", "g h", "i j", "k l"]', "at most 5"),
+        ('[name_free.intents]\nSymptomIntent = ["what helps with {symptom}"]', "has a slot"),
+        ('[name_free.intents]\nSymptomIntent = ["what helps with sickness?"]', "characters Alexa refuses"),
+        ('[name_free.intents]\nHelplineIntent = ["a", "b c", "d e", "f g", "h i", "j k"]', "at most 5"),
+        ('[name_free.intents]\nHelplineIntent = ["what can help with bone pain"]', "to SymptomIntent"),
+        ('[name_free.intents]\nCrisisIntent = ["I want to die"]', "never a way in"),
+        ('[name_free.intents]\nNoSuchIntent = ["what is this now"]', "has no intent NoSuchIntent"),
+        ('launch = ["can I speak to a nurse"]', "is a sample of HelplineIntent"),
+        ('launch = ["about my treatment"]', "not a whole phrase"),
+        ('launch = ["nurse"]', "not a whole phrase"),
+        ('launch = ["open secondary breast cancer help"]', "contains the invocation name"),
+        ('launch = ["help me now"]\n[name_free.intents]\nHelplineIntent = ["help me now"]', "also a phrase"),
+        ('launch = "help me now"', "launch must be a list"),
+        ('speak = ["help me now"]', "holds only"),
+    ],
+)
+def test_name_free_phrases_that_break_the_rules_fail_the_build(
+    tmp_path: Path, section: str, problem: str
+) -> None:
+    with pytest.raises(GrammarError, match=problem):
+        _build_name_free(tmp_path, f"[name_free]\n{section}\n")
+
+
+def test_an_intent_with_a_required_slot_or_a_built_in_has_no_intent_launch_phrases() -> None:
+    def point(name: str, value: str) -> dict:
+        return {"type": "INTENT", "name": name, "sampleUtterances": [{"format": "RAW_TEXT", "value": value}]}
+
+    book = {"name": "BookIntent", "slots": [{"name": "day", "type": "AMAZON.DATE"}], "samples": ["book it"]}
+    required = {"name": "BookIntent", "slots": [{"name": "day", "elicitationRequired": True}]}
+    model = {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": "secondary breast cancer help",
+                "intents": [book, {"name": "AMAZON.HelpIntent", "samples": ["help me please"]}],
+            },
+            "dialog": {"intents": [required]},
+            "_nameFreeInteraction": {
+                "ingressPoints": [
+                    point("BookIntent", "book it"),
+                    point("AMAZON.HelpIntent", "help me please"),
+                    {"type": "LAUNCH", "name": "Named", "sampleUtterances": []},
+                ]
+            },
+        }
+    }
+    problems = grammar.name_free_problems(model)
+    assert any("slot day is required" in p for p in problems), problems
+    assert any("only the skill's own intents" in p for p in problems), problems
+    assert any("LAUNCH (no name)" in p for p in problems), problems
+
+
+def test_the_real_name_free_phrases_are_the_commonest_questions_and_follow_the_rules() -> None:
+    from skill.devtools.nlu import load_model, resolver
+
+    model = load_model()
+    assert grammar.name_free_problems(model) == []
+    points = model["interactionModel"]["_nameFreeInteraction"]["ingressPoints"]
+    [launch] = [point for point in points if point["type"] == "LAUNCH"]
+    assert "name" not in launch and 1 <= len(launch["sampleUtterances"]) <= grammar.MAX_LAUNCH_PHRASES
+    phrases = {
+        point["name"]: [u["value"] for u in point["sampleUtterances"]]
+        for point in points
+        if point["type"] == "INTENT"
+    }
+    assert "what's the nurse number" in phrases["HelplineIntent"]
+    assert "what can help with bone pain" in phrases["SymptomIntent"]
+    assert "what are the treatments" in phrases["TreatmentOptionsIntent"]
+    assert not set(phrases) & grammar.NOT_NAME_FREE
+    for intent, texts in phrases.items():
+        assert len(texts) <= grammar.MAX_INTENT_LAUNCH_PHRASES
+        for text in texts:
+            assert resolver().resolve(text).intent == intent, (intent, text)
+
+
+def test_every_name_free_phrase_gets_its_intents_answer_through_the_real_handler() -> None:
+    """Launched by a phrase, the skill answers as if it had been asked by name: never the
+    fallback, never an error, the conversation open for the next question."""
+    from skill.devtools.nlu import load_model
+    from tests.conftest import Conversation, said
+
+    points = load_model()["interactionModel"]["_nameFreeInteraction"]["ingressPoints"]
+    for point in points:
+        for utterance in point["sampleUtterances"]:
+            talk = Conversation(exact=True)
+            heard = talk.open() if point["type"] == "LAUNCH" else talk.say(utterance["value"])
+            assert said("fallback") not in heard.speech, utterance
+            assert "went wrong" not in heard.speech and not heard.ends_session, utterance
+            if point.get("name") == "HelplineIntent":
+                assert "0808" in heard.speech, heard.speech
+
+
+def test_an_intents_core_directive_keeps_that_many_core_forms() -> None:
+    """`core N` makes room in the budget: a line's core keeps N forms, not CORE_CAP."""
+    source = "intent XIntent\n    core 3\n    [um|er] (a|b|c|d|e|f) (g|h|i|j) thing\n"
+    parsed = parse_grammar_files({"a.grammar": source})
+    intent = parsed.intents["XIntent"]
+    assert intent.core == 3
+    (where, text), *_ = intent.lines
+    expander = Expander(parsed.definitions)
+    core, _ = expander.expand_line(parse_expression(text, where), intent.cap, "seed", intent.core)
+    assert len(core) == 3
+    default, _ = expander.expand_line(parse_expression(text, where), intent.cap, "seed")
+    assert len(default) == 20

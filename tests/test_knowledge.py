@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from skill import dialogue, knowledge
+from skill import dialogue, knowledge, time_words
 from skill.knowledge import ContentError
 
 PAGE = resources.files("skill.knowledge").joinpath("source-page.txt").read_text(encoding="utf-8")
@@ -387,7 +387,7 @@ def test_compiled_content_loads_as_the_toml_does_and_is_checked_the_same(tmp_pat
 
 def test_the_hours_in_words_are_built_from_the_structured_hours() -> None:
     helpline = knowledge.load().helpline
-    assert helpline.hours_text == knowledge.hours_prose(helpline.open_days, helpline.opens, helpline.closes)
+    assert helpline.hours_text == time_words.hours_prose(helpline.open_days, helpline.opens, helpline.closes)
     assert helpline.hours_text == "Monday to Friday, 9am to 5pm, UK time"
 
 

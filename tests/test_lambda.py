@@ -145,6 +145,10 @@ def test_lambda_zip_runs_on_a_clean_interpreter(python: str, tmp_path: Path) -> 
         "skill/hosts/sdk_compat",
         "sklearn/",
         "numpy/",
+        "tokenizers/",
+        "safetensors/",
+        "huggingface_hub/",
+        "all_minilm_l6_v2/",
         "flask",
         "gunicorn",
     )

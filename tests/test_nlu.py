@@ -7,7 +7,7 @@ import pytest
 from skill.devtools.nlu import FALLBACK, Resolver, normalise, resolver
 from tests.conftest import Conversation
 
-# Each example phrase from the issue, what it must resolve to, and what the user hears
+# Each example question (docs/behaviour.md §1), what it must resolve to, and what the user hears
 # (the card title of the topic, or the start of what is said).
 EXAMPLES = [
     ("what can help with bone pain", "SymptomIntent", "Bone pain"),
@@ -89,7 +89,8 @@ def test_unrelated_words_go_to_fallback() -> None:
 def test_intent_without_slot_words_reports_the_empty_slot() -> None:
     resolution = resolver().resolve("what are the side effects")
     assert resolution.intent == "SideEffectsIntent"
-    assert resolution.empty_slots == ("treatment",)
+    # The intent's optional safety cue slot is empty too: no safety words were said.
+    assert resolution.empty_slots == ("treatment", "safetyCue")
 
 
 def test_normalise_keeps_apostrophes_and_drops_punctuation() -> None:

@@ -11,7 +11,6 @@ import pytest
 from skill import dialogue, knowledge
 from skill.bank_holidays import BankHoliday
 from skill.devtools.envelopes import slot_json
-from skill.knowledge import spoken_time
 from skill.opening_hours import DayHours, day_hours, status
 from tests.conftest import Conversation, said
 
@@ -61,13 +60,6 @@ def test_any_time_zone_in_gives_the_same_answer() -> None:
 def test_naive_times_are_refused() -> None:
     with pytest.raises(ValueError):
         status(HELPLINE, datetime(2026, 1, 5, 10, 0))
-
-
-@pytest.mark.parametrize(
-    ("hour", "minute", "said"), [(9, 0, "9am"), (17, 0, "5pm"), (12, 30, "12:30pm"), (0, 0, "12am")]
-)
-def test_spoken_time(hour: int, minute: int, said: str) -> None:
-    assert spoken_time(datetime(2026, 1, 1, hour, minute)) == said
 
 
 # --- Bank holidays: the line's calendar is England and Wales's ---------------------------

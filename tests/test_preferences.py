@@ -303,7 +303,7 @@ def test_the_help_says_what_is_remembered_and_that_forget_me_deletes_it(tmp_path
     talk = Conversation(store=sqlite_store(tmp_path / "p.sqlite3"))
     talk.open()
     help_heard = talk.intent("AMAZON.HelpIntent")
-    assert help_heard.speech == WORDS.phrasings("help_remembering")[0]
+    assert help_heard.speech == WORDS.phrasings("help_keeping_preferences")[0]
     assert "speaking speed" in help_heard.speech and "forget me" in help_heard.speech
     assert len(help_heard.speech.split()) <= 60  # the whole turn, in one or two breaths
     # Without a store, nothing is claimed.

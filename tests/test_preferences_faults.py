@@ -249,6 +249,29 @@ def test_the_lambda_function_starts_and_answers_without_a_broken_store(fault: Fa
     assert_one_warning(result.stderr, fault)
 
 
+def test_the_web_service_answers_without_memory_when_its_key_file_cannot_be_read(tmp_path: Path) -> None:
+    """With no PREFERENCES_KEY, the web service reads the key it keeps beside the SQLite
+    file (skill/preferences/key_file.py); one it may not read is a fault like the others."""
+    database = tmp_path / "preferences.sqlite3"
+    key = tmp_path / "preferences.sqlite3.key"
+    key.write_text("0123456789abcdef" * 4 + "\n")
+    key.chmod(0o000)
+    before = _drop_root_overrides if os.geteuid() == 0 else None
+    unreadable = Fault(
+        {"PREFERENCES_DB": str(database), "PREFERENCES_KEY": ""}, [str(key), "PermissionError EACCES"], before
+    )
+    with dev_server(unreadable) as (url, finished_output):
+        with urllib.request.urlopen(f"{url}/health", timeout=10) as response:
+            assert json.loads(response.read()) == {"status": "ok", "preferences": "unavailable"}
+        assert_answered([post(url, envelope) for envelope in envelopes()])
+        output = finished_output()
+    assert_one_warning(output, unreadable)
+    assert "0123456789abcdef" not in output
+    key.chmod(0o600)
+    assert key.read_text() == "0123456789abcdef" * 4 + "\n"  # never replaced
+    assert not database.exists()
+
+
 def test_a_store_that_opens_is_reported_on(tmp_path: Path) -> None:
     """The other side: with a good store, /health says so."""
     good = Fault({"PREFERENCES_DB": str(tmp_path / "p.sqlite3")}, [])

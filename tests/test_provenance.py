@@ -1,6 +1,6 @@
 """Provenance: every sentence of the content names the page text it rests on, `check`
 holds it there, `source-diff` says which answers a new copy of the page unsettles; and the
-fidelity findings of issue 14, each held by a test that quotes the page."""
+fidelity rules of docs/behaviour.md §1.2, each held by a test that quotes the page."""
 
 from __future__ import annotations
 
@@ -155,7 +155,7 @@ def test_source_diff_on_an_unreadable_file_exits_2(
     assert "source-diff: cannot read" in capsys.readouterr().err
 
 
-# --- The fidelity findings of issue 14, each against the page -------------------------------
+# --- The fidelity rules of docs/behaviour.md §1.2, each against the page -------------------
 
 
 def every_text() -> list[tuple[str, str]]:

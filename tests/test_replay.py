@@ -59,7 +59,7 @@ def test_an_ordinary_question_names_its_handler_and_the_session_attributes(
     assert "  handler: TopicHandler\n" in out
     assert "  safety net: did not take over" in out
     assert "  response interceptors: " in out
-    assert '    lastTopic = "treatment_types"\n' in out
+    assert '    thread = "treatment_types"\n' in out
 
 
 def test_without_trace_only_the_reply_is_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,7 +15,8 @@ import pytest
 
 from skill import builder, knowledge
 from skill.devtools.envelopes import slot_json
-from skill.knowledge import URGENCIES, ContentError, Urgency
+from skill.knowledge import ContentError
+from skill.knowledge.safety_words import URGENCIES, Urgency
 from tests.conftest import Conversation, said
 
 SAMARITANS_DIGITS = '<say-as interpret-as="digits">116</say-as> <say-as interpret-as="digits">123</say-as>'
@@ -146,7 +147,7 @@ def test_an_emergency_beyond_doubt_starts_call_999_now_and_asks_nothing_else(tal
 
 def test_urgent_help_is_999_then_111_and_keeps_the_session_open(talk: Conversation) -> None:
     heard = talk.intent("UrgentHelpIntent")  # "she's got a high temperature after chemo"
-    assert heard.speech.startswith(said("emergency"))
+    assert heard.speech.startswith(said("urgent"))
     assert heard.speech.index("999") < heard.speech.index("NHS 111")
     assert DIGITS_999 in heard.ssml
     assert not heard.ends_session and heard.reprompt
@@ -156,7 +157,7 @@ def test_urgent_help_is_999_then_111_and_keeps_the_session_open(talk: Conversati
 def test_urgent_help_after_the_number_was_read_asks_what_else(talk: Conversation) -> None:
     talk.intent("HelplineIntent")
     heard = talk.intent("UrgentHelpIntent")
-    assert heard.speech.startswith(said("emergency"))
+    assert heard.speech.startswith(said("urgent"))
     assert heard.speech.endswith(said("anything_else"))
     assert not heard.ends_session
 
@@ -180,7 +181,7 @@ def test_emergency_words_in_a_slot_get_call_999_now(talk: Conversation, spoken: 
 )
 def test_urgent_words_in_a_slot_get_the_urgent_help_answer(talk: Conversation, spoken: str) -> None:
     heard = talk.intent("SymptomIntent", symptom(spoken))
-    assert heard.speech.startswith(said("emergency"))
+    assert heard.speech.startswith(said("urgent"))
     assert not heard.ends_session
 
 

@@ -17,7 +17,7 @@ from skill.conversation.safety import SAFETY_CUE_SLOT
 from skill.devtools import evaluation
 from skill.devtools.envelopes import slot_json
 from skill.devtools.nlu import MODELS, Resolution, SlotValue
-from skill.knowledge import URGENCIES
+from skill.knowledge.safety_words import URGENCIES
 from tests.conftest import Conversation, said
 
 #: The intents a question said with safety words most often reaches.

@@ -15,7 +15,7 @@ import pytest
 
 from skill import knowledge
 from skill.devtools.envelopes import slot_json
-from skill.knowledge import SafetyWords, normalised_words
+from skill.knowledge.safety_words import SafetyWords, normalised_words
 from tests.conftest import Conversation, said
 
 OVERDOSE = {
@@ -156,7 +156,7 @@ URGENT = {
 }
 
 LISTS = {"overdose": OVERDOSE, "crisis": CRISIS, "emergency": EMERGENCY, "urgent": URGENT}
-ANSWER = {"overdose": "overdose", "crisis": "crisis", "emergency": "emergency_now", "urgent": "emergency"}
+ANSWER = {"overdose": "overdose", "crisis": "crisis", "emergency": "emergency_now", "urgent": "urgent"}
 
 SAFETY = knowledge.load().safety
 

@@ -62,7 +62,7 @@ def test_screen_device_answer_touch_next_topic_then_hears_and_sees_it() -> None:
     assert touched.screen is not None
     assert touched.screen["title"] == styled(following.title)
     assert touched.screen["text"] == styled(following.card)
-    assert touched.attributes["lastTopic"] == following.id
+    assert touched.attributes["thread"] == following.id
 
 
 def test_the_same_conversation_on_a_speaker_sends_no_apl() -> None:

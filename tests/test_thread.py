@@ -181,7 +181,7 @@ def test_a_place_or_treatment_alone_answers_that_place_or_treatment(
 @pytest.mark.parametrize("utterance", ["chemo", "breathless", "radiotherapy please"])
 def test_one_or_two_words_naming_a_topic_answer_it_never_the_emergency(utterance: str) -> None:
     heard = Conversation().say(utterance)
-    assert heard.speech not in SAFETY_ANSWERS and not heard.speech.startswith(said("emergency"))
+    assert heard.speech not in SAFETY_ANSWERS and not heard.speech.startswith(said("urgent"))
     assert heard.card["title"] in {topic.title for topic in KNOWN.topics.values()}
 
 
@@ -236,7 +236,7 @@ def test_fluid_on_the_lungs_is_the_small_tube_that_drains_it_as_the_page_says() 
     heard = Conversation().say("fluid on her lungs can they drain it")
     assert heard.card["title"] == KNOWN.topics["fluid_on_lungs"].title
     assert "small tube to drain fluid from the lungs" in heard.speech
-    assert heard.speech not in SAFETY_ANSWERS and not heard.speech.startswith(said("emergency"))
+    assert heard.speech not in SAFETY_ANSWERS and not heard.speech.startswith(said("urgent"))
 
 
 def test_the_breathlessness_answer_says_draining_fluid_is_one_way_symptoms_are_controlled() -> None:
@@ -283,8 +283,8 @@ def test_yes_to_the_urgent_help_offer_after_a_crisis_or_overdose_answer_reads_th
 ) -> None:
     talk.intent(safety_answer)
     urgent = talk.intent("UrgentHelpIntent")  # "she's got a high temperature after chemo"
-    assert urgent.speech.startswith(said("emergency"))
-    assert urgent.speech.endswith(said("emergency_follow_up"))  # the offer of the number
+    assert urgent.speech.startswith(said("urgent"))
+    assert urgent.speech.endswith(said("urgent_follow_up"))  # the offer of the number
     heard = talk.intent("AMAZON.YesIntent")
     assert heard.speech.startswith(said("helpline_intro"))
     assert heard.speech.count(KNOWN.helpline.display) == 2  # the number, twice

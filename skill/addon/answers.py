@@ -4,36 +4,33 @@ Nothing here is new content. A topic's answers are ``topics.toml``'s, each sente
 with the page text ``provenance.toml`` says it rests on (read with the developer tool's
 own reader, ``skill.devtools.provenance``, so that an answer cites exactly what
 ``python -m skill check`` checks); the nurse line's number, hours and status are worded
-by the conversation's own code (``helpline.status_line``, ``line_hours``, over
-``opening_hours`` and the England and Wales calendar in ``bank_holidays``), through a
-``Turn`` that has no Alexa request behind it; the safety answers are the dialogue lines
-the skill's safety answers say (``skill.conversation.safety``). Text is what the skill
-would say, as plain text (``skill.speech.plain_text``): never SSML.
+by the conversation's own code (``LineHours``, over ``opening_hours`` and the England
+and Wales calendar in ``bank_holidays``), which needs the line, the time and the
+dialogue's lines, never a turn; the safety answers are the dialogue lines the skill's
+safety answers say (``skill.conversation.safety``). Text is what the skill would say, as
+plain text (``skill.speech.plain_text``): never SSML.
 
 Words a person said are checked with the skill's own safety matching
 (``SafetyWords.urgency``, in the skill's order: overdose, crisis, emergency, urgent) and
 then forgotten. As in the skill, the overdose, crisis and emergency answers are the
 whole reply ("Call 999 now." with nothing after it to answer); urgent words that leave
-room for doubt get 999 or NHS 111 first, then the answer asked for.
+room for doubt get 999 or NHS 111 first, then the answer asked for. What is not an
+emergency is the matcher's to say too: a question about a dose ("how many paracetamol
+can she have?") is not an overdose, and nothing here looks for dose words of its own.
 """
 
 from __future__ import annotations
 
-import random
 from datetime import datetime
 from typing import Literal
 
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import RequestEnvelope
 from pydantic import BaseModel, Field
 
-from skill import opening_hours
-from skill.conversation import helpline, line_hours
-from skill.conversation.state import SessionState
-from skill.conversation.turn import Turn
+from skill.conversation.line_hours import LineHours
 from skill.devtools import provenance
 from skill.dialogue import Dialogue
-from skill.knowledge import URGENCIES, Knowledge, Topic, Urgency
+from skill.knowledge import Knowledge, Topic
+from skill.knowledge.safety_words import URGENCIES, Urgency
 from skill.speech import Speech, plain_text
 
 #: The MCP resource that holds the copy of the page every answer comes from.
@@ -46,7 +43,7 @@ SAFETY_LINES: dict[Urgency, tuple[str, str, str]] = {
     "overdose": ("overdose", "overdose_card_title", "overdose_card"),
     "crisis": ("crisis", "crisis_card_title", "crisis_card"),
     "emergency": ("emergency_now", "emergency_card_title", "emergency_card"),
-    "urgent": ("emergency", "emergency_card_title", "emergency_card"),
+    "urgent": ("urgent", "emergency_card_title", "emergency_card"),
 }
 #: The safety answers that are the whole reply, as in the skill.
 WHOLE_REPLY: frozenset[Urgency] = frozenset({"overdose", "crisis", "emergency"})
@@ -158,6 +155,11 @@ class Answers:
             organisation=source.organisation, page_title=source.page_title, url=source.url, resource=PAGE_URI
         )
 
+    def line(self, key: str, **values: str) -> str:
+        """One dialogue line by key, its fields filled (a ``skill.dialogue.Lines``, as
+        ``Turn.line`` is): the first phrasing, so that a tool answers the same each time."""
+        return self.words.say(key, None, **values)
+
     def urgency(self, *heard: str | None) -> Urgency | None:
         """The first of ``URGENCIES`` that any of these words call for, as the skill's
         safety net finds it in slots; the words are not kept."""
@@ -169,9 +171,9 @@ class Answers:
         line = self.known.helpline
         return SafetyGuidance(
             kind=kind,
-            say_first=_plain(self.words.say(said)),
-            title=self.words.say(title),
-            written=self.words.say(card, number=line.display, hours=line.hours_text),
+            say_first=_plain(self.line(said)),
+            title=self.line(title),
+            written=self.line(card, number=line.display, hours=line.hours_text),
             whole_reply=kind in WHOLE_REPLY,
         )
 
@@ -196,7 +198,7 @@ class Answers:
             say=_plain(topic.speech),
             more=_plain(topic.more),
             side_effects=_plain(topic.side_effects) if topic.side_effects else None,
-            disclaimer=self.words.say("disclaimer"),
+            disclaimer=self.line("disclaimer"),
             sentences=self._cited(topic),
             source=self.source,
         )
@@ -212,12 +214,12 @@ class Answers:
     def helpline(self, now: datetime) -> HelplineStatus:
         """The number, the hours, and open now or when it next opens (UK time, the England
         and Wales calendar), in the sentences the skill reads after the number."""
-        turn = headless_turn(self.known, self.words, now)
         line = self.known.helpline
-        status = line_hours.line_status(turn)
-        speech = Speech().say(turn.line("helpline_intro")).phone_number(line.groups, slowly=False).say(".")
-        speech.say(turn.line("helpline_hours", hours=line.hours_text))
-        speech.say(helpline.status_line(turn, status))
+        hours = LineHours(line, now, self.line)
+        status = hours.status
+        speech = Speech().say(self.line("helpline_intro")).phone_number(line.groups, slowly=False).say(".")
+        speech.say(self.line("helpline_hours", hours=line.hours_text))
+        speech.say(hours.status_line())
         return HelplineStatus(
             name=line.name,
             number=line.display,
@@ -226,26 +228,13 @@ class Answers:
             open_now=status.open_now,
             closes_at=_iso(status.closes),
             next_opens_at=_iso(status.next_opening),
-            next_opening=None if status.open_now else line_hours.when_next_open(turn, status),
+            next_opening=hours.when_next_open() if hours.opens_later else None,
             bank_holiday_today=status.holiday_today is not None,
             after_bank_holiday=status.after_holiday,
-            calendar=f"bank holidays {turn.line('holiday_where')}",
-            uk_time_now=_iso(opening_hours.local(line, now)) or "",
+            calendar=f"bank holidays {self.line('holiday_where')}",
+            uk_time_now=_iso(hours.local_now) or "",
             say=plain_text(speech.ssml()),
         )
-
-
-def headless_turn(known: Knowledge, words: Dialogue, now: datetime) -> Turn:
-    """A turn with no Alexa request behind it, for the conversation code that words the
-    line's hours: it reads only the knowledge, the dialogue and the time from its turn."""
-    return Turn(
-        handler_input=HandlerInput(request_envelope=RequestEnvelope()),
-        knowledge=known,
-        dialogue=words,
-        now=now,
-        rng=random.Random(0),
-        session=SessionState({}),
-    )
 
 
 def _plain(text: str) -> str:

@@ -33,7 +33,7 @@ from skill.addon.answers import (
 )
 from skill.clock import Clock, utc_now
 from skill.devtools import provenance
-from skill.knowledge import URGENCIES
+from skill.knowledge.safety_words import URGENCIES
 
 log = logging.getLogger("skill.addon")
 
@@ -44,12 +44,13 @@ MAX_BODY_BYTES = 64 * 1024
 INSTRUCTIONS = """\
 Answers from Cancer Research UK's page 'Treatment options for secondary breast cancer', \
 for people in the UK living with secondary breast cancer and those who care for them.
-Safety first: if the person mentions thoughts of suicide or self-harm, an overdose, a \
-medical emergency (collapsed, not breathing, chest pain, heavy bleeding) or urgent \
-symptoms (a high temperature during treatment, sudden confusion, pain that medicines do \
-not touch), call get_safety_guidance before anything else and say its words first, \
-exactly. Where a tool takes `question`, pass the person's own words: they are checked \
-for safety words and then forgotten.
+Safety first: if the person mentions thoughts of suicide or self-harm, an overdose \
+already taken (a question about a dose is not one), a medical emergency (collapsed, \
+not breathing, chest pain, heavy bleeding) or urgent symptoms (a high temperature during \
+treatment, sudden confusion, pain that medicines do not touch), call \
+get_safety_guidance before anything else and say its words first, exactly. Where a tool \
+takes `question`, pass the person's own words: they are checked for safety words and \
+then forgotten.
 Say answers in the words given: they are checked against the page, sentence by \
 sentence. Do not add medical facts of your own; for anything the page does not cover, \
 point to their own doctor or specialist nurse and the Cancer Research UK nurses \
@@ -205,7 +206,9 @@ def create_server(*, clock: Clock = utc_now, loopback_only: bool = False) -> Fas
             "'emergency'); or urgent symptoms that leave room for doubt, such as a high "
             "temperature during treatment, sudden confusion or weakness in the legs, or pain "
             "that medicines do not touch (kind 'urgent'). Say the returned words first, exactly, "
-            "before anything else. For crisis, overdose and emergency they are the whole reply."
+            "before anything else. For crisis, overdose and emergency they are the whole reply. "
+            "A question about a dose (how much of a medicine, how many tablets, how often) is not "
+            "an overdose: it needs no safety guidance."
         ),
     )
     def get_safety_guidance(

@@ -1,79 +1,93 @@
 """Cards and screens: every card names the source; on a device with a screen (an Echo
 Show) the reply's card is also shown, with the nurse line's number where it is relevant
-and topics to touch next. Handlers ask for a card; ``Turn`` shows it on a screen."""
+and topics to touch next. A handler says what its card holds and what it is about (a
+``Card``); ``Turn`` sends it, and shows it on a screen, from that alone."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model.ui import StandardCard
 
 from skill import presentation
-
-if TYPE_CHECKING:
-    from skill.conversation.state import Pending
-    from skill.conversation.turn import Turn
-
-
-def card(turn: Turn, title: str, text: str) -> StandardCard:
-    """Every card names the source."""
-    return StandardCard(title=title, text=f"{text}\n\n{turn.knowledge.source.card_line}")
+from skill.conversation.state import Pending
+from skill.dialogue import Lines
+from skill.knowledge import Helpline, Knowledge, Source, Topic
 
 
-def welcome_card(turn: Turn) -> StandardCard:
+class Card(NamedTuple):
+    """A card for the Alexa app, and what a screen shows with it."""
+
+    title: str
+    #: The card's words; the source line follows them on the card.
+    text: str
+    #: The topic the reply answers: topics to touch next, and the nurse line's number
+    #: when the reply offers it or the nurses are the natural next step.
+    topic: Topic | None = None
+    #: The reply is about the nurse line (its number, its hours, or the nurses as the
+    #: next step): the number, large.
+    helpline: bool = False
+    #: The welcome or the help: topics to start with.
+    starters: bool = False
+
+
+def topic_card(topic: Topic) -> Card:
+    """A topic's own card."""
+    return Card(topic.title, topic.card, topic=topic)
+
+
+def welcome_card(line: Lines) -> Card:
     """The welcome's card; on a screen, with topics to start with."""
-    turn.suggest_start = True
-    return card(turn, turn.line("welcome_card_title"), turn.line("welcome_card"))
+    return Card(line("welcome_card_title"), line("welcome_card"), starters=True)
 
 
 def helpline_card(
-    turn: Turn, title_key: str = "helpline_card_title", text_key: str = "helpline_card"
-) -> StandardCard:
+    line: Lines, helpline: Helpline, title_key: str = "helpline_card_title", text_key: str = "helpline_card"
+) -> Card:
     """A card with the nurse helpline's number and hours filled in."""
-    turn.about_helpline = True
-    helpline = turn.knowledge.helpline
-    return card(
-        turn,
-        turn.line(title_key),
-        turn.line(text_key, number=helpline.display, hours=helpline.hours_text),
-    )
+    title = line(title_key)
+    return Card(title, line(text_key, number=helpline.display, hours=helpline.hours_text), helpline=True)
 
 
-def has_screen(turn: Turn) -> bool:
+def standard_card(card: Card, source: Source) -> StandardCard:
+    """The card the Alexa app shows: every card names the source."""
+    return StandardCard(title=card.title, text=f"{card.text}\n\n{source.card_line}")
+
+
+def has_screen(handler_input: HandlerInput) -> bool:
     """The device draws APL documents (an Echo Show); a speaker gets none."""
     try:
-        interfaces = get_supported_interfaces(turn.handler_input)
+        interfaces = get_supported_interfaces(handler_input)
     except AttributeError:  # a request without a device context
         return False
     return getattr(interfaces, "alexa_presentation_apl", None) is not None
 
 
-def screen(turn: Turn, card: StandardCard, pending: Pending | None) -> presentation.Screen:
+def screen(card: Card, pending: Pending | None, line: Lines, knowledge: Knowledge) -> presentation.Screen:
     """What the screen shows with a reply: the card's words in large type, the nurse
     line's number large where it is relevant (the reply offers it, is about it, or
     the nurses are the natural next step; never over a crisis or an emergency, whose
     own numbers come first), the source, and topics to touch next."""
-    source = turn.knowledge.source.card_line
-    text = (card.text or "").removesuffix(f"\n\n{source}")
-    topic = turn.topic
+    topic = card.topic
     number = None
-    if turn.about_helpline or (topic is not None and (pending == "helpline" or topic.nurses_next)):
-        helpline = turn.knowledge.helpline
-        number = presentation.Number(turn.line("screen_helpline"), helpline.display, helpline.hours_text)
+    if card.helpline or (topic is not None and (pending == "helpline" or topic.nurses_next)):
+        helpline = knowledge.helpline
+        number = presentation.Number(line("screen_helpline"), helpline.display, helpline.hours_text)
     suggested: tuple[str, ...] = ()
     if topic is not None:
         suggested = topic.next
-    elif turn.suggest_start:
-        suggested = turn.knowledge.starters
+    elif card.starters:
+        suggested = knowledge.starters
     buttons = tuple(
-        presentation.Button(turn.knowledge.topics[topic_id].title, topic_id) for topic_id in suggested
+        presentation.Button(knowledge.topics[topic_id].title, topic_id) for topic_id in suggested
     )
     return presentation.Screen(
-        title=card.title or "",
-        text=text,
-        source=source,
+        title=card.title,
+        text=card.text,
+        source=knowledge.source.card_line,
         number=number,
-        next_heading=turn.line("screen_next" if topic is not None else "screen_start"),
+        next_heading=line("screen_next" if topic is not None else "screen_start"),
         buttons=buttons,
     )

@@ -1,5 +1,5 @@
 """Work done on every request or response: setting up the turn, logging, the repeat
-cache, and the preferences remembered between sessions."""
+cache, and loading and saving the preferences kept between sessions."""
 
 from __future__ import annotations
 
@@ -35,16 +35,23 @@ class TurnInterceptor(AbstractRequestInterceptor):
         dialogue_for: Callable[[str], Dialogue],
         clock: Callable[[], datetime],
         rng: random.Random,
-        remembers: bool = False,
+        keeps_preferences: bool = False,
     ) -> None:
         self._knowledge = knowledge
         self._dialogue_for = dialogue_for
         self._clock = clock
         self._rng = rng
-        self._remembers = remembers
+        self._keeps_preferences = keeps_preferences
 
     def process(self, handler_input: HandlerInput) -> None:
-        install(handler_input, self._knowledge, self._dialogue_for, self._clock, self._rng, self._remembers)
+        install(
+            handler_input,
+            self._knowledge,
+            self._dialogue_for,
+            self._clock,
+            self._rng,
+            keeps_preferences=self._keeps_preferences,
+        )
 
 
 def _in_conversation(handler_input: HandlerInput) -> bool:
@@ -53,14 +60,14 @@ def _in_conversation(handler_input: HandlerInput) -> bool:
     return kind in CONVERSATION_REQUESTS and envelope.session is not None
 
 
-class RecallInterceptor(AbstractRequestInterceptor):
-    """At the start of a session, takes up what the store remembers of the user (their
+class LoadPreferencesInterceptor(AbstractRequestInterceptor):
+    """At the start of a session, takes up what the store keeps of the user (their
     rate, whether they have heard the disclaimer). If the store cannot be read in time,
     the session goes on with the defaults and writes nothing."""
 
     def process(self, handler_input: HandlerInput) -> None:
         turn = turn_of(handler_input)
-        if not turn.remembers or not _in_conversation(handler_input):
+        if not turn.keeps_preferences or not _in_conversation(handler_input):
             return
         session = handler_input.request_envelope.session
         if session is None or session.new is not True:
@@ -69,19 +76,19 @@ class RecallInterceptor(AbstractRequestInterceptor):
             attributes = handler_input.attributes_manager.persistent_attributes
         except PersistenceException as error:
             preferences_log.warning("preferences not read (%s) on %s", error, logs.describe(handler_input))
-            turn.session.stored = None
+            turn.session.preferences_unreadable()
             return
-        turn.session.recall(Preferences.from_attributes(attributes))
+        turn.session.preferences_loaded(Preferences.from_attributes(attributes))
 
 
-class RememberInterceptor(AbstractResponseInterceptor):
-    """After a turn that changed what is remembered (a new rate, the disclaimer heard),
+class SavePreferencesInterceptor(AbstractResponseInterceptor):
+    """After a turn that changed what is kept (a new rate, the disclaimer heard),
     writes the user's whole record: one item, never a part of one. A failed write is
     logged and tried again on a later turn; the answer goes out regardless."""
 
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         turn = turn_of(handler_input)
-        if not turn.remembers or not _in_conversation(handler_input):
+        if not turn.keeps_preferences or not _in_conversation(handler_input):
             return
         stored = turn.session.stored
         now = turn.session.preferences
@@ -94,7 +101,7 @@ class RememberInterceptor(AbstractResponseInterceptor):
         except PersistenceException as error:
             preferences_log.warning("preferences not written (%s) on %s", error, logs.describe(handler_input))
             return
-        turn.session.stored = now
+        turn.session.preferences_saved(now)
 
 
 class RequestLogInterceptor(AbstractRequestInterceptor):
@@ -111,7 +118,7 @@ class RepeatCacheInterceptor(AbstractResponseInterceptor):
             return
         turn = turn_of(handler_input)
         if turn.said is not None:
-            turn.session.remember(turn.said)
+            turn.session.content_said(turn.said)
 
 
 class ResponseLogInterceptor(AbstractResponseInterceptor):

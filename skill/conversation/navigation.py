@@ -12,6 +12,7 @@ from skill.conversation import cards
 from skill.conversation.base import IntentHandler
 from skill.conversation.helpline import read_helpline
 from skill.conversation.turn import Turn, turn_of
+from skill.preferences import Rate
 from skill.speech import Speech
 
 log = logs.get(__name__)
@@ -23,8 +24,8 @@ def welcome(turn: Turn, *, again: bool = False) -> Response:
         speech.say(turn.line("start_over"))
     speech.say(turn.line("welcome"))
     reprompt = Speech().say(turn.line("welcome_reprompt"))
-    card = cards.welcome_card(turn)
-    return turn.respond(speech, reprompt=reprompt, card=card, pending="anything_else")
+    card = cards.welcome_card(turn.line)
+    return turn.reply_as_given(speech, reprompt=reprompt, card=card, pending="anything_else")
 
 
 class LaunchHandler(AbstractRequestHandler):
@@ -41,7 +42,7 @@ class StartOverHandler(IntentHandler):
     intents = ("AMAZON.StartOverIntent", "AMAZON.NavigateHomeIntent")
 
     def answer(self, turn: Turn) -> Response:
-        turn.session.start_over()
+        turn.session.started_over()
         return welcome(turn, again=True)
 
 
@@ -49,10 +50,10 @@ class HelpHandler(IntentHandler):
     intents = ("AMAZON.HelpIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        speech = Speech().say(turn.line("help_remembering" if turn.remembers else "help"))
+        speech = Speech().say(turn.line("help_keeping_preferences" if turn.keeps_preferences else "help"))
         reprompt = Speech().say(turn.line("help_reprompt"))
-        card = cards.welcome_card(turn)
-        return turn.respond(speech, reprompt=reprompt, card=card, pending="anything_else")
+        card = cards.welcome_card(turn.line)
+        return turn.reply_as_given(speech, reprompt=reprompt, card=card, pending="anything_else")
 
 
 class FallbackHandler(IntentHandler):
@@ -63,7 +64,7 @@ class FallbackHandler(IntentHandler):
     def answer(self, turn: Turn) -> Response:
         speech = Speech().say(turn.line("fallback"), turn.line("urgent_help"))
         reprompt = Speech().say(turn.line("fallback_reprompt"))
-        return turn.respond(speech, reprompt=reprompt, card=None, pending="anything_else")
+        return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending="anything_else")
 
 
 class RepeatHandler(IntentHandler):
@@ -78,23 +79,25 @@ class RepeatHandler(IntentHandler):
         if content is None:
             speech = Speech().say(turn.line("repeat_nothing"))
             reprompt = Speech().say(turn.line("help_reprompt"))
-            return turn.respond(
-                speech, reprompt=reprompt, card=None, pending=turn.session.pending, remember=False
+            return turn.reply_as_given(
+                speech, reprompt=reprompt, card=None, pending=turn.session.pending, repeatable=False
             )
         if content.replay == "helpline":
             return read_helpline(turn)
         return turn.say_again(content)
 
 
-def change_rate(turn: Turn, rate: str, acknowledgement: str) -> Response:
+def change_rate(turn: Turn, rate: Rate, acknowledgement: str) -> Response:
     """A short acknowledgement, then what the user just heard again at the new rate."""
-    turn.session.rate = rate
+    turn.session.chose_rate(rate)
     lead = Speech().say(turn.line(acknowledgement))
     content = turn.last_content()
     if content is None:
         lead.say(turn.line("speed_prompt"))
         reprompt = Speech().say(turn.line("anything_else_reprompt"))
-        return turn.respond(lead, reprompt=reprompt, card=None, pending="anything_else", remember=False)
+        return turn.reply_as_given(
+            lead, reprompt=reprompt, card=None, pending="anything_else", repeatable=False
+        )
     if content.replay == "helpline":
         return read_helpline(turn, lead)
     return turn.say_again(content, lead)
@@ -119,7 +122,7 @@ def farewell(turn: Turn, key: str) -> Response:
     one gentle line and Samaritans' number first."""
     if turn.session.crisis_heard:
         key = "goodbye_after_crisis"
-    return turn.reply(Speech().say(turn.line(key)), closing="end")
+    return turn.reply_with_closing(Speech().say(turn.line(key)), closing="end")
 
 
 class StopHandler(IntentHandler):

@@ -3,14 +3,14 @@
 No nagging: never once the number has been read; after the first "no", only where the
 nurses are the natural next step (support, feelings, deciding not to have treatment);
 and an offer the user passes over (asking something else instead of yes or no) at most
-twice in a row.
+twice in a row (the count is the session's: ``SessionState.replied``).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from skill.conversation.state import Pending, SessionState
+from skill.conversation.state import SessionState
 
 #: How a reply ends. "offer": offer the helpline, unless it has been read or the user
 #: has said no to it; "nurses": offer it even after a no, because the nurses are the
@@ -30,14 +30,3 @@ def offers_helpline(session: SessionState, closing: Closing) -> bool:
     if closing == "nurses":
         return True
     return closing == "offer" and not session.offer_declined
-
-
-def note_reply(session: SessionState, pending: Pending | None, *, new: bool) -> None:
-    """Keep count of offers in a row: a reply that is not an offer ends the row; a new
-    offer made while the last one went unanswered extends it (a repeat of the same
-    offer, ``new=False``, neither)."""
-    if pending != "helpline":
-        session.offer_streak = 0
-    elif new:
-        passed_over = session.pending == "helpline"
-        session.offer_streak = session.offer_streak + 1 if passed_over else 1

@@ -26,7 +26,7 @@ def forget(turn: Turn) -> bool:
         request_id = getattr(turn.handler_input.request_envelope.request, "request_id", None)
         log.warning("preferences not deleted (%s) on request=%s", error, request_id)
         return False
-    turn.session.stored = None
+    turn.session.forgotten()
     return True
 
 
@@ -38,13 +38,13 @@ class ForgetMeHandler(IntentHandler):
     intents = ("ForgetMeIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        if not turn.remembers:
+        if not turn.keeps_preferences:
             key = "forget_nothing_kept"
         elif forget(turn):
             key = "forget_done"
         else:
             key = "forget_failed"
-        return turn.reply(Speech().say(turn.line(key)), closing="anything_else")
+        return turn.reply_with_closing(Speech().say(turn.line(key)), closing="anything_else")
 
 
 class SkillDisabledHandler(AbstractRequestHandler):
@@ -56,6 +56,6 @@ class SkillDisabledHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        if turn.remembers:
+        if turn.keeps_preferences:
             forget(turn)
         return handler_input.response_builder.response

@@ -1,13 +1,14 @@
 """A reminder for when the nurse line opens: yes to the offer, Alexa's permission, and
 setting it.
 
-The offer ends a reply about the line while it is closed (``Turn.reply(remind=True)``),
-once a session. "Yes" sets a one-off reminder for the line's next opening, in UK time,
-through ``skill.reminders_api``. Without the user's permission the skill asks Alexa to ask
-them by voice, never twice in a session (``Connections.SendRequest`` "AskFor"); Alexa
-answers with a ``Connections.Response``. When they say no, or the device cannot ask,
-the skill sends the permissions card to the Alexa app and says so. Whatever goes wrong,
-the user hears the number again and the conversation goes on.
+The offer ends a reply about the line while it is closed, once a session
+(``Turn.reply_with_closing(remind=True)``). "Yes" sets a one-off reminder for the line's
+next opening, in UK time, through ``skill.reminders_api``. Without the user's permission
+the skill asks Alexa to ask them by voice, never twice in a session
+(``Connections.SendRequest`` "AskFor"); Alexa answers with a ``Connections.Response``.
+When they say no, or the device cannot ask, the skill sends the permissions card to the
+Alexa app and says so. Whatever goes wrong, the user hears the number again and the
+conversation goes on.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from ask_sdk_model import Response
 from ask_sdk_model.interfaces.connections import SendRequestDirective
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
-from skill import opening_hours, reminders_api
-from skill.conversation import cards, line_hours
-from skill.conversation.state import HELPLINE_THREAD
+from skill import reminders_api
+from skill.conversation import cards
+from skill.conversation.helpline import say_number
+from skill.conversation.line_hours import LineHours
 from skill.conversation.turn import Turn, turn_of
-from skill.knowledge import spoken_time
 from skill.speech import Speech
+from skill.time_words import spoken_date, spoken_time
 
 #: The Connections task that asks the user for a permission by voice.
 ASK_FOR = "AskFor"
@@ -46,7 +48,8 @@ def set_reminder(turn: Turn, *, may_ask: bool) -> Response:
 
     The time is worked out again now rather than remembered from the offer: nothing
     about the reminder is kept, and the answer is the same."""
-    status = line_hours.line_status(turn)
+    hours = turn.line_hours()
+    status = hours.status
     if status.next_opening is None:  # it has opened since the offer
         return number_again(turn, "reminder_line_open")
     helpline = turn.knowledge.helpline
@@ -59,29 +62,29 @@ def set_reminder(turn: Turn, *, may_ask: bool) -> Response:
     )
     outcome = reminders_api.create(turn.handler_input, request)
     if outcome is reminders_api.Outcome.SET:
-        return confirm(turn, status)
+        return confirm(turn, hours)
     if outcome is reminders_api.Outcome.NOT_PERMITTED:
         return ask_permission(turn) if may_ask else permission_card(turn, "reminder_permission_card")
     return number_again(turn, "reminder_failed")
 
 
-def confirm(turn: Turn, status: opening_hours.LineStatus) -> Response:
+def confirm(turn: Turn, hours: LineHours) -> Response:
     """The day and time in words, and on a card."""
-    opening = status.next_opening
+    opening = hours.status.next_opening
     assert opening is not None
     helpline = turn.knowledge.helpline
-    speech = Speech().say(turn.line("reminder_set", when=line_hours.when_next_open(turn, status)))
-    card = cards.card(turn,
+    speech = Speech().say(turn.line("reminder_set", when=hours.when_next_open()))
+    card = cards.Card(
         turn.line("reminder_card_title"),
         turn.line(
             "reminder_card",
-            day=f"{opening:%A} {opening.day} {opening:%B}",
+            day=spoken_date(opening),
             opens=spoken_time(opening),
             number=helpline.display,
             hours=helpline.hours_text,
         ),
     )
-    return turn.reply(speech, closing="nurses", card=card)
+    return turn.reply_with_closing(speech, closing="nurses", card=card)
 
 
 def ask_permission(turn: Turn) -> Response:
@@ -89,8 +92,7 @@ def ask_permission(turn: Turn) -> Response:
     that, the permissions card."""
     if turn.session.reminder_permission_asked:
         return permission_card(turn, "reminder_permission_card")
-    turn.session.reminder_permission_asked = True
-    turn.session.pending = None
+    turn.session.asked_permission()
     builder = turn.handler_input.response_builder
     builder.add_directive(
         SendRequestDirective(
@@ -111,26 +113,16 @@ def ask_permission(turn: Turn) -> Response:
 def permission_card(turn: Turn, key: str) -> Response:
     """No reminder: says so plainly, with the number again, and sends the permissions
     card, where the user can allow reminders in the Alexa app."""
-    speech = Speech().say(turn.line(key))
-    _number(turn, speech)
+    speech = say_number(turn, Speech().say(turn.line(key)), twice=False)
     card = AskForPermissionsConsentCard(permissions=[reminders_api.SCOPE])
-    return turn.reply(speech, closing="anything_else", card=card)
+    return turn.reply_with_closing(speech, closing="anything_else", card=card)
 
 
 def number_again(turn: Turn, key: str) -> Response:
     """No reminder: a kind word, the number again, and the conversation goes on."""
-    speech = Speech().say(turn.line(key))
-    _number(turn, speech)
-    return turn.reply(speech, closing="anything_else", card=cards.helpline_card(turn))
-
-
-def _number(turn: Turn, speech: Speech) -> None:
-    helpline = turn.knowledge.helpline
-    speech.say(turn.line("helpline_intro")).pause(300)
-    speech.phone_number(helpline.groups, slowly=turn.session.rate == "normal").say(".").pause(500)
-    speech.say(turn.line("helpline_hours", hours=helpline.hours_text))
-    turn.session.helpline_read = True
-    turn.session.thread = HELPLINE_THREAD
+    speech = say_number(turn, Speech().say(turn.line(key)), twice=False)
+    card = cards.helpline_card(turn.line, turn.knowledge.helpline)
+    return turn.reply_with_closing(speech, closing="anything_else", card=card)
 
 
 def permission_answer(payload: Any) -> str | None:

@@ -22,7 +22,7 @@ from skill.conversation import cards, offers
 from skill.conversation.base import IntentHandler
 from skill.conversation.slots import resolved_value_id, spoken_words
 from skill.conversation.turn import Turn, turn_of
-from skill.knowledge import URGENCIES, SafetyWords, Urgency
+from skill.knowledge.safety_words import URGENCIES, SafetyWords, Urgency
 from skill.speech import Speech
 
 
@@ -33,12 +33,11 @@ def crisis_answer(turn: Turn) -> Response:
     turn.session.crisis_answered()
     speech = Speech().say(turn.line("crisis"))
     reprompt = Speech().say(turn.line("crisis_reprompt"))
-    card = cards.card(
-        turn,
+    card = cards.Card(
         turn.line("crisis_card_title"),
         turn.line("crisis_card", number=helpline.display, hours=helpline.hours_text),
     )
-    return turn.respond(speech, reprompt=reprompt, card=card, pending=None)
+    return turn.reply_as_given(speech, reprompt=reprompt, card=card, pending=None)
 
 
 def overdose_answer(turn: Turn) -> Response:
@@ -47,8 +46,8 @@ def overdose_answer(turn: Turn) -> Response:
     turn.session.crisis_answered()
     speech = Speech().say(turn.line("overdose"))
     reprompt = Speech().say(turn.line("overdose_reprompt"))
-    card = cards.card(turn, turn.line("overdose_card_title"), turn.line("overdose_card"))
-    return turn.respond(speech, reprompt=reprompt, card=card, pending=None)
+    card = cards.Card(turn.line("overdose_card_title"), turn.line("overdose_card"))
+    return turn.reply_as_given(speech, reprompt=reprompt, card=card, pending=None)
 
 
 def emergency_answer(turn: Turn) -> Response:
@@ -56,8 +55,8 @@ def emergency_answer(turn: Turn) -> Response:
     now." and nothing after it to answer; a reprompt with 999 keeps the session open."""
     speech = Speech().say(turn.line("emergency_now"))
     reprompt = Speech().say(turn.line("emergency_now_reprompt"))
-    card = cards.card(turn, turn.line("emergency_card_title"), turn.line("emergency_card"))
-    return turn.respond(speech, reprompt=reprompt, card=card, pending=None)
+    card = cards.Card(turn.line("emergency_card_title"), turn.line("emergency_card"))
+    return turn.reply_as_given(speech, reprompt=reprompt, card=card, pending=None)
 
 
 def urgent_answer(turn: Turn) -> Response:
@@ -65,13 +64,13 @@ def urgent_answer(turn: Turn) -> Response:
     confusion, pain the medicines do not touch): 999 in an emergency, then NHS 111 or the
     hospital team; then, unless the user has heard the number or declined it, the nurse
     helpline offer. The session stays open."""
-    speech = Speech().say(turn.line("emergency")).pause(500)
-    card = cards.card(turn, turn.line("emergency_card_title"), turn.line("emergency_card"))
+    speech = Speech().say(turn.line("urgent")).pause(500)
+    card = cards.Card(turn.line("emergency_card_title"), turn.line("emergency_card"))
     if not offers.offers_helpline(turn.session, "offer"):
-        return turn.reply(speech, closing="anything_else", card=card)
-    speech.say(turn.line("emergency_follow_up"))
+        return turn.reply_with_closing(speech, closing="anything_else", card=card)
+    speech.say(turn.line("urgent_follow_up"))
     reprompt = Speech().say(turn.line("offer_helpline_reprompt"))
-    return turn.respond(speech, reprompt=reprompt, card=card, pending="helpline")
+    return turn.reply_as_given(speech, reprompt=reprompt, card=card, pending="helpline")
 
 
 class OverdoseHandler(IntentHandler):

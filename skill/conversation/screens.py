@@ -1,5 +1,5 @@
 """Touches on a screen (an Echo Show): a button answers exactly as if its topic had been
-asked, through the same ``Turn.answer`` as a spoken question. The documents themselves
+asked, through the same ``Turn.answer_topic`` as a spoken question. The documents themselves
 are in ``skill.presentation``; ``Turn`` decides who gets one."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class TouchHandler(AbstractRequestHandler):
         if len(arguments) == 2 and arguments[0] == TOPIC_EVENT and isinstance(arguments[1], str):
             topic = turn.knowledge.topics.get(arguments[1])
             if topic is not None:
-                return turn.answer(topic)
+                return turn.answer_topic(topic)
         return FallbackHandler().answer(turn)
 
 

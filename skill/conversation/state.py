@@ -1,16 +1,23 @@
-"""What the skill remembers within one session, kept in Alexa's session attributes.
+"""What the skill holds within one session, kept in Alexa's session attributes.
 
 Alexa sends these back with each request of the session; nothing here outlives the
 session or is stored by us. Topic ids and flags only: never what the user said. Of all
-this, only the speaking rate and whether the disclaimer was given are remembered
-between sessions, where a preference store is configured (see ``skill.preferences``).
+this, only the speaking rate and whether the disclaimer was given are kept between
+sessions, where a preference store is configured (see ``skill.preferences``).
+
+The state changes only by its moves, each named for what happened (``answered``,
+``read_number``, ``declined``, ``started_over``...), as a dialogue tracker applies
+events: handlers read it, and call a move; none writes a key or sets a property. What
+arrives is read defensively: a key missing, or holding a value no move writes (an older
+session's, a tampered one's), reads as its default.
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
-from typing import Any, Literal, NamedTuple
+from collections.abc import Iterable, MutableMapping
+from typing import Any, Final, Literal, NamedTuple, TypeAlias
 
+from skill.knowledge import ContentError
 from skill.preferences import Preferences, Rate
 
 #: The offer or question the user's next "yes" or "no" answers.
@@ -18,10 +25,27 @@ Pending = Literal["helpline", "anything_else", "reminder"]
 #: Content that is rebuilt rather than replayed: the helpline number has its own pace.
 Replay = Literal["helpline"]
 
+
+class OnTopic(NamedTuple):
+    """The thread is on a topic: the last answer was about it."""
+
+    topic_id: str
+
+
+#: The thread when the last answer was about the nurse line (its number, its hours, its
+#: cost).
+HELPLINE: Final = "helpline"
+#: The thread after the crisis or overdose answer: a yes or a no then gets the numbers
+#: again, gently, never a menu of topics.
+CRISIS: Final = "crisis"
+#: What the conversation is about: a follow-up that names no topic ("what's that for?",
+#: "is it free?") is about it. A topic is wrapped (``OnTopic``), so it can never be taken
+#: for the nurse line or the crisis answer, whatever its id.
+Thread: TypeAlias = OnTopic | Literal["helpline", "crisis"]
+
 _RATE = "rate"
 _HELPLINE_READ = "helplineRead"
 _PENDING = "pending"
-_LAST_TOPIC = "lastTopic"
 _MORE_GIVEN = "moreGiven"
 _DISCLAIMER_GIVEN = "disclaimerGiven"
 _LAST_CONTENT = "lastContent"
@@ -32,11 +56,26 @@ _STORED = "stored"
 _THREAD = "thread"
 _OFFER_STREAK = "offerStreak"
 _CRISIS_ANSWERED = "crisisAnswered"
-#: The thread when the last answer was about the nurse line (its number or its hours).
-HELPLINE_THREAD = "helpline"
-#: The thread after the crisis or overdose answer: a yes or a no then gets the numbers
-#: again, gently, never a menu of topics.
-CRISIS_THREAD = "crisis"
+
+
+def check_topic_ids(topic_ids: Iterable[str]) -> None:
+    """In the session a topic thread is kept as the topic's id, beside ``HELPLINE`` and
+    ``CRISIS``: a topic with one of those ids would read back as that thread. Checked at
+    start-up, with the content."""
+    for topic_id in topic_ids:
+        if topic_id in (HELPLINE, CRISIS):
+            raise ContentError(f"topics.{topic_id}: '{topic_id}' names a thread of the conversation")
+
+
+def _thread(value: object) -> Thread | None:
+    """Any other text is a topic id, perhaps of no topic (an older session's, a tampered
+    one's): no topic is then the last answered, and "is it free?" is still not about the
+    line."""
+    if value == HELPLINE:
+        return HELPLINE
+    if value == CRISIS:
+        return CRISIS
+    return OnTopic(value) if isinstance(value, str) else None
 
 
 class Content(NamedTuple):
@@ -64,7 +103,8 @@ def _pending(value: object) -> Pending | None:
 
 
 class SessionState:
-    """Typed access to the session attributes; unknown or odd values read as defaults."""
+    """Typed access to the session attributes, and the moves that change them; unknown
+    or odd values read as defaults."""
 
     def __init__(self, attributes: MutableMapping[str, Any]) -> None:
         self._attributes = attributes
@@ -72,61 +112,30 @@ class SessionState:
     def _flag(self, key: str) -> bool:
         return self._attributes.get(key) is True
 
-    @property
-    def rate(self) -> str:
-        return "slow" if self._attributes.get(_RATE) == "slow" else "normal"
+    # --- What the session holds ----------------------------------------------------
 
-    @rate.setter
-    def rate(self, value: str) -> None:
-        self._attributes[_RATE] = value
+    @property
+    def rate(self) -> Rate:
+        return "slow" if self._attributes.get(_RATE) == "slow" else "normal"
 
     @property
     def helpline_read(self) -> bool:
+        """The nurse line's number has been read in this session."""
         return self._flag(_HELPLINE_READ)
-
-    @helpline_read.setter
-    def helpline_read(self, value: bool) -> None:
-        self._attributes[_HELPLINE_READ] = value
 
     @property
     def pending(self) -> Pending | None:
         return _pending(self._attributes.get(_PENDING))
 
-    @pending.setter
-    def pending(self, value: Pending | None) -> None:
-        self._attributes[_PENDING] = value
-
-    @property
-    def last_topic(self) -> str | None:
-        value = self._attributes.get(_LAST_TOPIC)
-        return value if isinstance(value, str) else None
-
     @property
     def more_given(self) -> bool:
+        """The last topic answer was its fuller version."""
         return self._flag(_MORE_GIVEN)
 
-    def answered(self, topic_id: str, *, more: bool) -> None:
-        self._attributes[_LAST_TOPIC] = topic_id
-        self._attributes[_MORE_GIVEN] = more
-        self._attributes[_THREAD] = topic_id
-
     @property
-    def thread(self) -> str | None:
-        """What the last answer was about: a topic id, or ``HELPLINE_THREAD``. A follow-up
-        that names no topic ("what's that for?", "is it free?") is about it."""
-        value = self._attributes.get(_THREAD)
-        return value if isinstance(value, str) else None
-
-    @thread.setter
-    def thread(self, value: str | None) -> None:
-        self._attributes[_THREAD] = value
-
-    def crisis_answered(self) -> None:
-        """The crisis or overdose answer was given: the thread is on it, and until the
-        session ends a goodbye gives Samaritans' number once more. A flag only, kept in
-        the session and never stored."""
-        self._attributes[_THREAD] = CRISIS_THREAD
-        self._attributes[_CRISIS_ANSWERED] = True
+    def thread(self) -> Thread | None:
+        """What the last answer was about, if anything."""
+        return _thread(self._attributes.get(_THREAD))
 
     @property
     def crisis_heard(self) -> bool:
@@ -139,26 +148,14 @@ class SessionState:
         value = self._attributes.get(_OFFER_STREAK)
         return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
-    @offer_streak.setter
-    def offer_streak(self, value: int) -> None:
-        self._attributes[_OFFER_STREAK] = value
-
     @property
     def disclaimer_given(self) -> bool:
         return self._flag(_DISCLAIMER_GIVEN)
-
-    @disclaimer_given.setter
-    def disclaimer_given(self, value: bool) -> None:
-        self._attributes[_DISCLAIMER_GIVEN] = value
 
     @property
     def offer_declined(self) -> bool:
         """The user has said no to the helpline offer once in this session."""
         return self._flag(_OFFER_DECLINED)
-
-    @offer_declined.setter
-    def offer_declined(self, value: bool) -> None:
-        self._attributes[_OFFER_DECLINED] = value
 
     @property
     def reminder_offered(self) -> bool:
@@ -166,27 +163,17 @@ class SessionState:
         is offered once. A flag only: the reminder itself is never kept."""
         return self._flag(_REMINDER_OFFERED)
 
-    @reminder_offered.setter
-    def reminder_offered(self, value: bool) -> None:
-        self._attributes[_REMINDER_OFFERED] = value
+    @property
+    def may_offer_reminder(self) -> bool:
+        """No reminder has been offered in this session, or this is that same offer said
+        again ("say that again", "speak slower")."""
+        return not self.reminder_offered or self.pending == "reminder"
 
     @property
     def reminder_permission_asked(self) -> bool:
         """Alexa has asked the user, by voice, for the reminders permission in this
         session: it is never asked twice."""
         return self._flag(_REMINDER_PERMISSION_ASKED)
-
-    @reminder_permission_asked.setter
-    def reminder_permission_asked(self, value: bool) -> None:
-        self._attributes[_REMINDER_PERMISSION_ASKED] = value
-
-    def remember(self, content: Content) -> None:
-        self._attributes[_LAST_CONTENT] = {
-            "speech": content.speech,
-            "reprompt": content.reprompt,
-            "pending": content.pending,
-            "replay": content.replay,
-        }
 
     @property
     def last_content(self) -> Content | None:
@@ -203,13 +190,85 @@ class SessionState:
             replay="helpline" if stored.get("replay") == "helpline" else None,
         )
 
-    # --- Remembered between sessions ----------------------------------------------
+    # --- The conversation's moves --------------------------------------------------
+
+    def answered(self, topic_id: str, *, more: bool) -> None:
+        """A topic was answered (its fuller version, with ``more``): the thread is on it."""
+        self._attributes[_MORE_GIVEN] = more
+        self._attributes[_THREAD] = topic_id
+
+    def answered_about_helpline(self) -> None:
+        """The nurse line's hours or cost were given: the thread is on the line."""
+        self._attributes[_THREAD] = HELPLINE
+
+    def read_number(self) -> None:
+        """The nurse line's number was read: it is not offered again this session, and
+        the thread is on the line."""
+        self._attributes[_HELPLINE_READ] = True
+        self._attributes[_THREAD] = HELPLINE
+
+    def crisis_answered(self) -> None:
+        """The crisis or overdose answer was given: the thread is on it, and until the
+        session ends a goodbye gives Samaritans' number once more. A flag only, kept in
+        the session and never stored."""
+        self._attributes[_THREAD] = CRISIS
+        self._attributes[_CRISIS_ANSWERED] = True
+
+    def gave_disclaimer(self) -> None:
+        """The one-line disclaimer was said."""
+        self._attributes[_DISCLAIMER_GIVEN] = True
+
+    def replied(self, pending: Pending | None, *, new: bool) -> None:
+        """A reply went out ending with ``pending`` (what the next yes or no answers), or
+        with nothing to answer. It keeps count of offers in a row: a reply that is not an
+        offer of the number ends the row; a new offer made while the last one went
+        unanswered extends it (a repeat of the same offer, or an acknowledgement before
+        one, ``new=False``, neither)."""
+        if pending != "helpline":
+            self._attributes[_OFFER_STREAK] = 0
+        elif new:
+            passed_over = self.pending == "helpline"
+            self._attributes[_OFFER_STREAK] = self.offer_streak + 1 if passed_over else 1
+        self._attributes[_PENDING] = pending
+
+    def declined(self) -> None:
+        """The user said no to the helpline offer."""
+        self._attributes[_OFFER_DECLINED] = True
+
+    def offered_reminder(self) -> None:
+        """A reminder for when the line opens was offered: once a session."""
+        self._attributes[_REMINDER_OFFERED] = True
+
+    def asked_permission(self) -> None:
+        """Alexa was asked to ask the user for the reminders permission: never twice a
+        session. The reply says nothing, so nothing is pending."""
+        self._attributes[_REMINDER_PERMISSION_ASKED] = True
+        self._attributes[_PENDING] = None
+
+    def chose_rate(self, rate: Rate) -> None:
+        """The user asked for a speaking rate ("speak slower", "speak normally")."""
+        self._attributes[_RATE] = rate
+
+    def content_said(self, content: Content) -> None:
+        """Content of substance was said: "say that again" says it (the repeat cache)."""
+        self._attributes[_LAST_CONTENT] = {
+            "speech": content.speech,
+            "reprompt": content.reprompt,
+            "pending": content.pending,
+            "replay": content.replay,
+        }
+
+    def started_over(self) -> None:
+        """Back to the start: forget the conversation, keep the user's settings."""
+        for key in (_PENDING, _MORE_GIVEN, _THREAD, _OFFER_STREAK):
+            self._attributes.pop(key, None)
+
+    # --- Kept between sessions -----------------------------------------------------
 
     @property
     def preferences(self) -> Preferences:
-        """What would be remembered of this session now."""
-        rate: Rate = "slow" if self.rate == "slow" else "normal"
-        return Preferences(rate=rate, disclaimer_heard=self.disclaimer_given)
+        """What would be kept of this session now."""
+        return Preferences(rate=self.rate, disclaimer_heard=self.disclaimer_given)
 
     @property
     def stored(self) -> Preferences | None:
@@ -219,17 +278,21 @@ class SessionState:
         stored = self._attributes.get(_STORED)
         return Preferences.from_attributes(stored) if isinstance(stored, dict) else None
 
-    @stored.setter
-    def stored(self, value: Preferences | None) -> None:
-        self._attributes[_STORED] = value.to_attributes() if value is not None else None
+    def preferences_loaded(self, preferences: Preferences) -> None:
+        """A new session took up the user's kept preferences."""
+        self._attributes[_RATE] = preferences.rate
+        self._attributes[_DISCLAIMER_GIVEN] = preferences.disclaimer_heard
+        self._attributes[_STORED] = preferences.to_attributes()
 
-    def recall(self, preferences: Preferences) -> None:
-        """A new session takes up the user's remembered preferences."""
-        self.rate = preferences.rate
-        self.disclaimer_given = preferences.disclaimer_heard
-        self.stored = preferences
+    def preferences_unreadable(self) -> None:
+        """The store could not be read: this session writes nothing."""
+        self._attributes[_STORED] = None
 
-    def start_over(self) -> None:
-        """Back to the start: forget the conversation, keep the user's settings."""
-        for key in (_PENDING, _LAST_TOPIC, _MORE_GIVEN, _THREAD, _OFFER_STREAK):
-            self._attributes.pop(key, None)
+    def preferences_saved(self, preferences: Preferences) -> None:
+        """The store now holds ``preferences``."""
+        self._attributes[_STORED] = preferences.to_attributes()
+
+    def forgotten(self) -> None:
+        """The user's record was deleted ("forget me"): nothing more is written this
+        session."""
+        self._attributes[_STORED] = None

@@ -9,7 +9,7 @@ from ask_sdk_model import Response
 from skill.conversation import cards
 from skill.conversation.base import IntentHandler
 from skill.conversation.slots import resolved_value_id
-from skill.conversation.state import HELPLINE_THREAD
+from skill.conversation.state import HELPLINE, OnTopic
 from skill.conversation.turn import Turn
 from skill.knowledge import Knowledge, Route, Topic
 from skill.speech import Speech
@@ -39,7 +39,7 @@ class TopicHandler(IntentHandler):
     def answer(self, turn: Turn) -> Response:
         topic = turn.knowledge.topic_for_intent(str(get_intent_name(turn.handler_input)))
         assert topic is not None  # can_handle admits only intents with a topic
-        return turn.answer(topic)
+        return turn.answer_topic(topic)
 
 
 class RoutedTopicHandler(IntentHandler):
@@ -55,7 +55,7 @@ class RoutedTopicHandler(IntentHandler):
         route: Route = turn.knowledge.routes[str(get_intent_name(turn.handler_input))]
         heard, value_id = resolved_value_id(turn.handler_input, route.slot)
         if not heard:
-            return turn.answer(turn.knowledge.topics[route.default])
+            return turn.answer_topic(turn.knowledge.topics[route.default])
         topic = turn.knowledge.topic_for_slot_value(route.slot, value_id) if value_id else None
         if topic is None:
             # Something the page does not cover ("immunotherapy"): say so kindly, say
@@ -63,9 +63,9 @@ class RoutedTopicHandler(IntentHandler):
             speech = Speech().say(turn.line(route.unknown))
             if route.slot == "symptom":
                 speech.say(turn.line("urgent_help"))
-            card = cards.helpline_card(turn, "unknown_card_title", "unknown_card")
-            return turn.reply(speech, closing="offer", card=card)
-        return turn.answer(topic)
+            card = unknown_card(turn)
+            return turn.reply_with_closing(speech, closing="offer", card=card)
+        return turn.answer_topic(topic)
 
 
 class SideEffectsHandler(IntentHandler):
@@ -82,10 +82,10 @@ class SideEffectsHandler(IntentHandler):
         if not heard:
             topic = last_topic(turn)
         if topic is None or not topic.side_effects:
-            return turn.answer(turn.knowledge.topics[GENERAL_SIDE_EFFECTS])
+            return turn.answer_topic(turn.knowledge.topics[GENERAL_SIDE_EFFECTS])
         title = turn.line("side_effects_card_title", treatment=topic.title)
-        card = cards.card(turn, title, topic.side_effects)
-        return turn.answer(topic, text=topic.side_effects, card=card, closing="nurses")
+        card = cards.Card(title, topic.side_effects, topic=topic)
+        return turn.answer_topic(topic, text=topic.side_effects, card=card, closing="nurses")
 
 
 class OtherOptionsHandler(IntentHandler):
@@ -103,13 +103,13 @@ class OtherOptionsHandler(IntentHandler):
         reprompt = Speech().say(turn.line("others_reprompt"))
         if current is None:
             speech = Speech().say(turn.line("others_nothing"))
-            return turn.respond(speech, reprompt=reprompt, card=None, pending=None, remember=False)
+            return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending=None, repeatable=False)
         if not current.group:  # after an answer about treatment in general: every treatment
             every = turn.knowledge.topics[ALL_TREATMENTS]
-            return turn.answer(every, more=current.id == every.id and not turn.session.more_given)
+            return turn.answer_topic(every, more=current.id == every.id and not turn.session.more_given)
         if current.group == "symptom":
             speech = Speech().say(turn.line("others_symptom"))
-            return turn.respond(speech, reprompt=reprompt, card=None, pending=None)
+            return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending=None)
         topics = turn.knowledge.topics.values()
         others = [t for t in topics if t.group == current.group and t.id != current.id]
         speech = Speech().say(turn.line(f"others_{current.group}", current=current.spoken_name))
@@ -118,14 +118,19 @@ class OtherOptionsHandler(IntentHandler):
             sentence = spoken_list(names, turn.line("and"))
             speech.say(f"{sentence[0].upper()}{sentence[1:]}.").pause(300)
         speech.say(turn.line("others_question"))
-        return turn.respond(speech, reprompt=reprompt, card=None, pending=None)
+        return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending=None)
+
+
+def unknown_card(turn: Turn) -> cards.Card:
+    """For what the page does not cover: the doctor or nurse, and the nurse line."""
+    return cards.helpline_card(turn.line, turn.knowledge.helpline, "unknown_card_title", "unknown_card")
 
 
 def beyond_page(turn: Turn, key: str = "beyond_page") -> Response:
     """A question the page does not answer: one for their own doctor or nurse, who know
     their situation; the nurses can talk it through, so the offer follows."""
-    card = cards.helpline_card(turn, "unknown_card_title", "unknown_card")
-    return turn.reply(Speech().say(turn.line(key)), closing="nurses", card=card)
+    card = unknown_card(turn)
+    return turn.reply_with_closing(Speech().say(turn.line(key)), closing="nurses", card=card)
 
 
 class BeyondPageHandler(IntentHandler):
@@ -161,7 +166,7 @@ class PrognosisHandler(IntentHandler):
 def last_topic(turn: Turn) -> Topic | None:
     """The topic the conversation's thread is on, if it is on one."""
     thread = turn.session.thread
-    return turn.knowledge.topics.get(thread) if thread else None
+    return turn.knowledge.topics.get(thread.topic_id) if isinstance(thread, OnTopic) else None
 
 
 class TellMeMoreHandler(IntentHandler):
@@ -172,15 +177,16 @@ class TellMeMoreHandler(IntentHandler):
     intents = ("TellMeMoreIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        if turn.session.thread == HELPLINE_THREAD:
+        if turn.session.thread == HELPLINE:
             speech = Speech().say(turn.line("helpline_about", hours=turn.knowledge.helpline.hours_text))
-            return turn.reply(speech, closing="nurses", card=cards.helpline_card(turn))
+            card = cards.helpline_card(turn.line, turn.knowledge.helpline)
+            return turn.reply_with_closing(speech, closing="nurses", card=card)
         topic = last_topic(turn)
         if topic is None:
             speech = Speech().say(turn.line("more_nothing"))
             reprompt = Speech().say(turn.line("help_reprompt"))
-            return turn.respond(speech, reprompt=reprompt, card=None, pending=None, remember=False)
+            return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending=None, repeatable=False)
         if turn.session.more_given:
             speech = Speech().say(turn.line("more_done", title=topic.title.lower()))
-            return turn.reply(speech, closing="nurses" if topic.nurses_next else "offer")
-        return turn.answer(topic, more=True)
+            return turn.reply_with_closing(speech, closing="nurses" if topic.nurses_next else "offer")
+        return turn.answer_topic(topic, more=True)

@@ -6,6 +6,11 @@ reminder for when the line opens, by ``line_hours``; or "What else would you lik
 know?"), adds the one-line disclaimer to the first answer, applies the user's speaking
 rate, shows the card on a screen where there is one (``cards``), and notes what was said
 so that it can be said again. ``Turn.line`` looks a dialogue line up by key.
+
+Three ways to finish, from the most to the least done for the handler:
+``answer_topic`` (a topic's answer, the disclaimer, the closing), ``reply_with_closing``
+(the handler's speech, then the closing) and ``reply_as_given`` (the handler's speech
+and reprompt as they are).
 """
 
 from __future__ import annotations
@@ -18,10 +23,12 @@ from typing import Any
 from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
-from ask_sdk_model.ui import Card, StandardCard
+from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill import presentation
-from skill.conversation import cards, line_hours, offers
+from skill.conversation import cards, offers
+from skill.conversation.cards import Card
+from skill.conversation.line_hours import LineHours
 from skill.conversation.offers import Closing
 from skill.conversation.state import Content, Pending, Replay, SessionState
 from skill.dialogue import Dialogue
@@ -36,17 +43,15 @@ class Turn:
     see ``skill.knowledge`` on what dataclasses cost at start-up.)"""
 
     __slots__ = (
-        "about_helpline",
         "dialogue",
         "handler_input",
+        "keeps_preferences",
         "knowledge",
         "now",
-        "remembers",
         "rng",
         "said",
         "session",
-        "suggest_start",
-        "topic",
+        "topic_answered",
     )
 
     def __init__(
@@ -57,7 +62,7 @@ class Turn:
         now: datetime,
         rng: random.Random,
         session: SessionState,
-        remembers: bool = False,
+        keeps_preferences: bool = False,
     ) -> None:
         self.handler_input = handler_input
         self.knowledge = knowledge
@@ -66,97 +71,24 @@ class Turn:
         self.rng = rng
         self.session = session
         #: Whether a preference store is configured: the user's rate and whether they have
-        #: heard the disclaimer are remembered between sessions.
-        self.remembers = remembers
+        #: heard the disclaimer are kept between sessions.
+        self.keeps_preferences = keeps_preferences
         #: What this turn said, if it is content worth saying again; the repeat cache keeps it.
         self.said: Content | None = None
-        # What a screen shows with this reply, noted as the reply is built (see ``screen``):
-        #: the topic answered;
-        self.topic: Topic | None = None
-        #: the reply is about the nurse line (its number, its hours, or the nurses as next step);
-        self.about_helpline = False
-        #: the reply is the welcome or the help: suggest topics to start with.
-        self.suggest_start = False
+        #: The topic this turn answered, if any: the kind of answer ``skill.metrics`` counts.
+        self.topic_answered: Topic | None = None
 
     def line(self, key: str, **values: str) -> str:
         """The dialogue line for ``key``, with its fields filled (one phrasing, chosen)."""
         return self.dialogue.say(key, self.rng, **values)
 
+    def line_hours(self) -> LineHours:
+        """The nurse line's hours now, in this turn's words."""
+        return LineHours(self.knowledge.helpline, self.now, self.line)
+
     # --- Finishing replies -------------------------------------------------------
 
-    def reply(
-        self,
-        speech: Speech,
-        *,
-        closing: Closing,
-        card: Card | None = None,
-        remember: bool = True,
-        replay: Replay | None = None,
-        remind: bool = False,
-    ) -> Response:
-        """A reply that ends the standard way (see ``Closing``). With ``remind``, a reply
-        about the nurse line ends instead with the offer of a reminder for when it
-        opens, if one is due (see ``reminder_due``)."""
-        if closing == "end":
-            return self.respond(speech, reprompt=None, card=card, pending=None)
-        status = line_hours.reminder_due(self) if remind else None
-        if status is not None:
-            when = line_hours.when_next_open(self, status)
-            self.session.reminder_offered = True
-            speech.say(self.line("reminder_offer", when=when))
-            reprompt = Speech().say(self.line("reminder_offer_reprompt", when=when))
-            return self.respond(
-                speech, reprompt=reprompt, card=card, pending="reminder", remember=remember, replay=replay
-            )
-        if offers.offers_helpline(self.session, closing):
-            speech.say(self.line("offer_helpline"))
-            reprompt = Speech().say(self.line("offer_helpline_reprompt"))
-            return self.respond(
-                speech, reprompt=reprompt, card=card, pending="helpline", remember=remember, replay=replay
-            )
-        speech.say(self.line("anything_else"))
-        reprompt = Speech().say(self.line("anything_else_reprompt"))
-        return self.respond(
-            speech, reprompt=reprompt, card=card, pending="anything_else", remember=remember, replay=replay
-        )
-
-    def respond(
-        self,
-        speech: Speech,
-        *,
-        reprompt: Speech | None,
-        card: Card | None,
-        pending: Pending | None,
-        remember: bool = True,
-        replay: Replay | None = None,
-    ) -> Response:
-        """The response itself. A reprompt keeps the microphone open; none ends the session.
-
-        ``remember=False`` marks an acknowledgement ("All right, I'll speak more
-        slowly"): "say that again" then repeats what came before it, not the
-        acknowledgement.
-        """
-        builder = self.handler_input.response_builder
-        builder.speak(speech.ssml(self.session.rate))
-        if reprompt is not None:
-            builder.ask(reprompt.ssml(self.session.rate))
-        if card is not None:
-            builder.set_card(card)
-            if cards.has_screen(self) and isinstance(card, StandardCard):  # not a permissions card
-                builder.add_directive(presentation.directive(cards.screen(self, card, pending)))
-        builder.set_should_end_session(reprompt is None)
-        offers.note_reply(self.session, pending, new=remember)
-        self.session.pending = pending
-        if remember:
-            self.said = Content(
-                speech=speech.body(),
-                reprompt=reprompt.body() if reprompt is not None else None,
-                pending=pending,
-                replay=replay,
-            )
-        return builder.response
-
-    def answer(
+    def answer_topic(
         self,
         topic: Topic,
         *,
@@ -171,11 +103,92 @@ class Turn:
         speech = Speech().say(text or (topic.more if more else topic.speech))
         if not self.session.disclaimer_given:
             speech.say(self.line("disclaimer"))
-            self.session.disclaimer_given = True
+            self.session.gave_disclaimer()
         self.session.answered(topic.id, more=more)
-        self.topic = topic
+        self.topic_answered = topic
         closing = closing or ("nurses" if topic.nurses_next else "offer")
-        return self.reply(speech, closing=closing, card=card or cards.card(self, topic.title, topic.card))
+        return self.reply_with_closing(speech, closing=closing, card=card or cards.topic_card(topic))
+
+    def reply_with_closing(
+        self,
+        speech: Speech,
+        *,
+        closing: Closing,
+        card: Card | AskForPermissionsConsentCard | None = None,
+        repeatable: bool = True,
+        replay: Replay | None = None,
+        remind: bool = False,
+    ) -> Response:
+        """``speech``, then the standard closing (see ``Closing``). With ``remind``, a
+        reply about the nurse line ends instead with the offer of a reminder for when it
+        opens, if one is due: the line is closed, and no reminder has been offered in
+        this session but this same offer."""
+        if closing == "end":
+            return self.reply_as_given(speech, reprompt=None, card=card, pending=None)
+        hours = self.line_hours() if remind and self.session.may_offer_reminder else None
+        if hours is not None and hours.opens_later:
+            when = hours.when_next_open()
+            self.session.offered_reminder()
+            speech.say(self.line("reminder_offer", when=when))
+            reprompt = Speech().say(self.line("reminder_offer_reprompt", when=when))
+            return self.reply_as_given(
+                speech, reprompt=reprompt, card=card, pending="reminder", repeatable=repeatable, replay=replay
+            )
+        if offers.offers_helpline(self.session, closing):
+            speech.say(self.line("offer_helpline"))
+            reprompt = Speech().say(self.line("offer_helpline_reprompt"))
+            return self.reply_as_given(
+                speech, reprompt=reprompt, card=card, pending="helpline", repeatable=repeatable, replay=replay
+            )
+        speech.say(self.line("anything_else"))
+        reprompt = Speech().say(self.line("anything_else_reprompt"))
+        return self.reply_as_given(
+            speech,
+            reprompt=reprompt,
+            card=card,
+            pending="anything_else",
+            repeatable=repeatable,
+            replay=replay,
+        )
+
+    def reply_as_given(
+        self,
+        speech: Speech,
+        *,
+        reprompt: Speech | None,
+        card: Card | AskForPermissionsConsentCard | None,
+        pending: Pending | None,
+        repeatable: bool = True,
+        replay: Replay | None = None,
+    ) -> Response:
+        """The response exactly as given, at the user's rate: nothing is added to it. A
+        reprompt keeps the microphone open; none ends the session.
+
+        ``repeatable=False`` marks an acknowledgement ("All right, I'll speak more
+        slowly"): "say that again" then repeats what came before it, not the
+        acknowledgement.
+        """
+        builder = self.handler_input.response_builder
+        builder.speak(speech.ssml(self.session.rate))
+        if reprompt is not None:
+            builder.ask(reprompt.ssml(self.session.rate))
+        if isinstance(card, Card):
+            builder.set_card(cards.standard_card(card, self.knowledge.source))
+            if cards.has_screen(self.handler_input):
+                screen = cards.screen(card, pending, self.line, self.knowledge)
+                builder.add_directive(presentation.directive(screen))
+        elif card is not None:  # the permissions card: the Alexa app's own, no screen
+            builder.set_card(card)
+        builder.set_should_end_session(reprompt is None)
+        self.session.replied(pending, new=repeatable)
+        if repeatable:
+            self.said = Content(
+                speech=speech.body(),
+                reprompt=reprompt.body() if reprompt is not None else None,
+                pending=pending,
+                replay=replay,
+            )
+        return builder.response
 
     # --- Saying it again ---------------------------------------------------------
 
@@ -194,8 +207,9 @@ class Turn:
         offer it ended with still stands; the content stays the last content."""
         speech = (lead or Speech()).extend(Speech.from_body(content.speech))
         reprompt = Speech.from_body(content.reprompt) if content.reprompt else None
-        return self.respond(speech, reprompt=reprompt, card=None, pending=content.pending, remember=False)
-
+        return self.reply_as_given(
+            speech, reprompt=reprompt, card=None, pending=content.pending, repeatable=False
+        )
 
 
 def install(
@@ -204,7 +218,7 @@ def install(
     dialogue_for: Callable[[str], Dialogue],
     clock: Callable[[], datetime],
     rng: random.Random,
-    remembers: bool = False,
+    keeps_preferences: bool = False,
 ) -> Turn:
     """Create the turn for this request and keep it in the request attributes."""
     request = handler_input.request_envelope.request
@@ -214,7 +228,7 @@ def install(
     except AttributesManagerException:
         attributes = None
     if attributes is None:
-        attributes = {}  # a request outside a session: remember nothing
+        attributes = {}  # a request outside a session: nothing is kept
     turn = Turn(
         handler_input=handler_input,
         knowledge=knowledge,
@@ -222,7 +236,7 @@ def install(
         now=clock(),
         rng=rng,
         session=SessionState(attributes),
-        remembers=remembers,
+        keeps_preferences=keeps_preferences,
     )
     handler_input.attributes_manager.request_attributes[_TURN] = turn
     return turn

@@ -18,7 +18,7 @@ from skill.devtools import grammar, nlu, provenance, skill_package
 from skill.devtools.envelopes import Session, slot_json
 from skill.speech import Speech, plain_text, validate
 
-#: Built-in intents a custom skill must have (certification) or that VOICE.md promises.
+#: Built-in intents a custom skill must have (certification) or that docs/behaviour.md §3.2 promises.
 REQUIRED_BUILT_INS = {
     "AMAZON.CancelIntent",
     "AMAZON.HelpIntent",
@@ -196,7 +196,8 @@ def _fixed(moment: datetime) -> datetime:
 
 
 def check_responses(model: dict[str, Any]) -> Problems:
-    """Drive the real skill with every request above, at both speeds, open and closed."""
+    """Drive the real skill with every request above, at both speeds, open and closed.
+    Slow (it plays thousands of requests): run by the tests, not by ``check``."""
     problems: Problems = []
     for when in (datetime(2026, 3, 2, 11, tzinfo=UTC), datetime(2026, 3, 7, 20, tzinfo=UTC)):
         handler = builder.lambda_handler(clock=partial(_fixed, when))
@@ -251,7 +252,7 @@ def topic_requests(
             if route.default == topic.id and not topic.intents:
                 yield topic.id, Session().intent(route.intent)
         more = Session()
-        more.attributes = {"lastTopic": topic.id, "thread": topic.id, "disclaimerGiven": True}
+        more.attributes = {"thread": topic.id, "disclaimerGiven": True}
         yield f"{topic.id} (more)", more.intent("TellMeMoreIntent")
         if topic.side_effects:
             filled = slot_json("treatment", topic.id, slot_types["treatment"], topic.id, topic.id)
@@ -362,14 +363,22 @@ def run(
     except provenance.ProvenanceError as error:
         problems.append(str(error))
     problems += check_dialogue(words)
-    problems += check_manifest(manifest, nlu.Resolver(model))
-    problems += [
-        f"skill-package: {name} is stale: run `make skill-package`" for name in skill_package.stale()
-    ]
-    if not problems:
-        problems += check_responses(model)
-        problems += check_turn_lengths(known, model)
+    resolver = nlu.Resolver(model)
+    # The name-free launch phrases (model.toml's [name_free]), by Amazon's rules and ours.
+    problems += [f"model: {problem}" for problem in grammar.name_free_problems(model, resolver)]
+    problems += check_manifest(manifest, resolver)
+    if skill_package.built():
+        problems += [
+            f"skill-package: {name} is stale: run `make skill-package`" for name in skill_package.stale()
+        ]
     return problems
+
+
+def notes() -> list[str]:
+    """What ``check`` says without failing: a skill package not built yet (a fresh clone)."""
+    if skill_package.built():
+        return []
+    return ["skill-package: not built yet (it is generated): run `make skill-package` before `ask deploy`"]
 
 
 def provenance_line() -> str:
@@ -378,7 +387,8 @@ def provenance_line() -> str:
 
 
 def model_size_line() -> str:
-    """The model's size against our budget and Alexa's limit."""
+    """The model's size (name-free launch phrases included) against Alexa's limit and
+    our budget."""
     size = (nlu.MODELS / "en-GB.json").stat().st_size
     return (
         f"model: {size:,} bytes, {size / grammar.MAX_MODEL_BYTES:.0%} of Alexa's "

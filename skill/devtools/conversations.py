@@ -1,6 +1,7 @@
 """Whole conversations, measured: ``python -m skill evaluate`` plays the held-apart sessions
 of ``tests/conversations/sessions.toml`` through the real Lambda handler, each utterance
-understood by the generalising resolver, and checks every reply.
+understood by the resolver being evaluated (the n-gram one, then the meaning one), and
+checks every reply.
 
 The sessions were written before the code, by a helper who had seen neither the model nor
 the handlers (see the file's header for the format). A session is right when every one of

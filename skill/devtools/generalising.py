@@ -223,16 +223,14 @@ def classifier(settings: Settings = SETTINGS) -> Pipeline:
     )
 
 
-class GeneralisingResolver:
-    """Resolves typed utterances as Alexa's statistical understanding would, roughly."""
+class SlotFiller:
+    """The answer for an intent once a classifier has chosen it: the fallback under the
+    threshold, else the intent with its slots filled from the values and synonyms heard,
+    then from the shape of its samples. Shared by every resolver that classifies (the
+    n-gram one here, the meaning one in ``meaning.py``), so that slots are filled alike."""
 
-    def __init__(self, model: dict[str, Any], settings: Settings = SETTINGS) -> None:
-        self.settings = settings
+    def __init__(self, model: dict[str, Any]) -> None:
         self.exact = Resolver(model)
-        data = training_set(model, settings.fillings)
-        self.pipeline = classifier(settings).fit(data.texts, data.intents)
-        self.intents: list[str] = [str(name) for name in self.pipeline.classes_]
-        self.training_size = len(data.texts)
         # Words the samples themselves say: an unlisted slot value is a word the model
         # does not otherwise know ("pancreas"), never one of its carrier words ("nurses").
         self._sample_words = frozenset(
@@ -255,21 +253,12 @@ class GeneralisingResolver:
     def intent_slots(self) -> dict[str, dict[str, str]]:
         return self.exact.intent_slots
 
-    def rank(self, utterance: str) -> list[tuple[str, float]]:
-        """Every intent with its probability, most likely first."""
-        probabilities = self.pipeline.predict_proba([normalise(utterance)])[0]
-        ranked = sorted(
-            zip(self.intents, (float(p) for p in probabilities), strict=True), key=lambda x: -x[1]
-        )
-        return ranked
-
-    def resolve(self, utterance: str) -> Resolution:
-        """The intent and slots Alexa would send for this utterance, with a confidence."""
-        text = normalise(utterance)
-        intent, confidence = self.rank(text)[0]
-        if confidence < self.settings.threshold or intent == FALLBACK or intent not in self.intent_slots:
+    def resolution(self, utterance: str, intent: str, confidence: float, threshold: float) -> Resolution:
+        """What Alexa would send when the classifier's best intent for ``utterance`` is
+        ``intent`` with this confidence: the fallback under ``threshold``."""
+        if confidence < threshold or intent == FALLBACK or intent not in self.intent_slots:
             return Resolution(FALLBACK, {}, (), confidence)
-        slots = self.heard_slots(intent, text)
+        slots = self.heard_slots(intent, utterance)
         empty = tuple(name for name in self.intent_slots[intent] if name not in slots)
         return Resolution(intent, slots, empty, confidence)
 
@@ -324,6 +313,36 @@ class GeneralisingResolver:
             if template and template.slots:
                 return template.slots
         return {}
+
+
+class GeneralisingResolver:
+    """Resolves typed utterances as Alexa's statistical understanding would, roughly."""
+
+    def __init__(self, model: dict[str, Any], settings: Settings = SETTINGS) -> None:
+        self.settings = settings
+        self.slots = SlotFiller(model)
+        data = training_set(model, settings.fillings)
+        self.pipeline = classifier(settings).fit(data.texts, data.intents)
+        self.intents: list[str] = [str(name) for name in self.pipeline.classes_]
+        self.training_size = len(data.texts)
+
+    @property
+    def intent_slots(self) -> dict[str, dict[str, str]]:
+        return self.slots.intent_slots
+
+    def rank(self, utterance: str) -> list[tuple[str, float]]:
+        """Every intent with its probability, most likely first."""
+        probabilities = self.pipeline.predict_proba([normalise(utterance)])[0]
+        ranked = sorted(
+            zip(self.intents, (float(p) for p in probabilities), strict=True), key=lambda x: -x[1]
+        )
+        return ranked
+
+    def resolve(self, utterance: str) -> Resolution:
+        """The intent and slots Alexa would send for this utterance, with a confidence."""
+        text = normalise(utterance)
+        intent, confidence = self.rank(text)[0]
+        return self.slots.resolution(text, intent, confidence, self.settings.threshold)
 
 
 #: Trained resolvers are kept here between runs, so that ``ask`` answers in a second or

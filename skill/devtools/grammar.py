@@ -8,7 +8,8 @@ newcomer can read what the skill understands.
 
 The source lives in ``interaction_models/grammar/``:
 
-- ``model.toml``: the invocation name, the fallback sensitivity and the grammar files;
+- ``model.toml``: the invocation name, the fallback sensitivity, the grammar files, and
+  the name-free launch phrases (``[name_free]``; see ``name_free_container``);
 - ``slot_types.toml``: custom slot types, their value ids and synonyms;
 - one ``<area>.grammar`` file per area (topics, helpline, safety, navigation) and
   ``common.grammar`` for the phrases they share.
@@ -65,7 +66,9 @@ MAX_INTENTS = 250
 MAX_INTENTS_AND_TYPES = 350
 #: Alexa: the whole interaction model may be at most 1.5 MB.
 MAX_MODEL_BYTES = 1_500_000
-#: Ours: at most 60% of that, so that the model has room to grow.
+#: Ours: at most 60% of that for the language model (the samples and slot types: the
+#: part the grammar grows), so that the model has room to grow. The name-free launch
+#: phrases (a few kilobytes at most, by Amazon's limits) count against Alexa's limit only.
 MODEL_BUDGET_BYTES = 900_000
 #: Alexa: a slot value or synonym may be at most 140 characters.
 MAX_SLOT_VALUE_CHARACTERS = 140
@@ -82,7 +85,7 @@ CORE_CAP = 20
 #: Of the forms with a lead-in, keep those that add at least this many word n-grams
 #: (of up to ``NGRAM`` words) that no sample of the intent kept so far has.
 NGRAM = 3
-MIN_GAIN = 10
+MIN_GAIN = 11
 
 #: Alexa: samples hold letters, spaces, apostrophes (possessives and contractions),
 #: periods (after spelled-out letters, "n. h. s."), word-internal hyphens and {slot}
@@ -93,6 +96,213 @@ SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 
 class GrammarError(ValueError):
     """The grammar is malformed, or the model it makes breaks Alexa's rules."""
+
+
+# --- Name-free launch phrases --------------------------------------------------------
+# From the Alexa Skills Kit documentation, "Use the Name-free Interaction Toolkit" (the
+# developer console, SMAPI and CLI pages say the same): a ``_nameFreeInteraction``
+# container sits beside ``languageModel`` in the interaction model. Its ``ingressPoints``
+# are a skill launch point (``type`` LAUNCH, no ``name``: the skill opens, as for "open
+# ...") and intent launch points (``type`` INTENT, ``name`` a custom intent of the model:
+# the skill starts on that intent), each with ``sampleUtterances``, every one ``{"format":
+# "RAW_TEXT", "value": ...}``: a complete phrase, without slots. At most five skill
+# launch phrases, and five for each intent. English locales only (en-GB among them); and
+# Alexa routes requests by them only for a live skill that it judges eligible.
+
+#: The container's key, beside ``languageModel``.
+NAME_FREE = "_nameFreeInteraction"
+#: Alexa: at most five skill launch phrases...
+MAX_LAUNCH_PHRASES = 5
+#: ... and at most five intent launch phrases for each intent.
+MAX_INTENT_LAUNCH_PHRASES = 5
+#: Ours: intents that are never a way in without the skill's name. The safety answers
+#: (someone in crisis or in an emergency should get Alexa's own help, not a skill chosen
+#: for them by guesswork), the biggest questions and the doses (their answer is: ask your
+#: own team), and follow-ups that mean something only inside a conversation.
+NOT_NAME_FREE = frozenset(
+    {
+        "CrisisIntent",
+        "OverdoseIntent",
+        "EmergencyIntent",
+        "UrgentHelpIntent",
+        "PrognosisIntent",
+        "MedicineDoseIntent",
+        "BeyondPageIntent",
+        "TellMeMoreIntent",
+        "OtherOptionsIntent",
+        "SpeakSlowerIntent",
+        "SpeakNormallyIntent",
+        "ForgetMeIntent",
+        "GoodbyeIntent",
+    }
+)
+#: A phrase that starts with one of these is a fragment ("about chemo"), not a whole
+#: phrase; and the wake word is never part of one.
+_NOT_A_START = frozenset({"to", "for", "about", "if", "whether", "that", "and", "or", "alexa"})
+_NAME_FREE_KEYS = frozenset({"launch", "intents"})
+
+
+def name_free_container(section: Any, where: str = "model.toml [name_free]") -> dict[str, Any] | None:
+    """The ``_nameFreeInteraction`` container from ``model.toml``'s ``[name_free]``:
+    ``launch``, the skill launch phrases, and ``[name_free.intents]``, each intent's
+    launch phrases. None without the section. Its rules are ``name_free_problems``'."""
+    if section is None:
+        return None
+    if not isinstance(section, dict) or set(section) - _NAME_FREE_KEYS:
+        raise GrammarError(f"{where}: holds only launch = [...] and [name_free.intents]")
+    launch = section.get("launch", [])
+    intents = section.get("intents", {})
+    if not isinstance(launch, list) or not all(isinstance(phrase, str) for phrase in launch):
+        raise GrammarError(f"{where}: launch must be a list of phrases")
+    if not isinstance(intents, dict) or not all(
+        isinstance(phrases, list) and all(isinstance(p, str) for p in phrases) for phrases in intents.values()
+    ):
+        raise GrammarError(f"{where}: each intent in [name_free.intents] needs a list of phrases")
+
+    def utterances(phrases: list[str]) -> list[dict[str, str]]:
+        return [{"format": "RAW_TEXT", "value": phrase} for phrase in phrases]
+
+    points: list[dict[str, Any]] = []
+    if launch:
+        points.append({"type": "LAUNCH", "sampleUtterances": utterances(launch)})
+    for name, phrases in intents.items():
+        points.append({"type": "INTENT", "name": name, "sampleUtterances": utterances(phrases)})
+    return {"ingressPoints": points} if points else None
+
+
+def name_free_problems(model: dict[str, Any], resolver: Any = None) -> list[str]:
+    """What breaks Amazon's rules, or ours, in the model's name-free container; none
+    when it has none. Amazon's: the container's shape, no slots, at most five phrases
+    each, custom intents of the model without required slots. Ours: whole phrases,
+    without the invocation name, never twice; an intent launch phrase is a sample of its
+    intent or resolves to it word for word (the exact resolver, ``skill.devtools.nlu``,
+    or ``resolver``), so that it is answered as asking the skill would be; a skill
+    launch phrase is no intent's sample (it would belong to that intent); no intent in
+    ``NOT_NAME_FREE``."""
+    interaction = model.get("interactionModel", {})
+    if NAME_FREE not in interaction:
+        return []
+    container = interaction[NAME_FREE]
+    points = container.get("ingressPoints") if isinstance(container, dict) else None
+    if not isinstance(points, list) or set(container) != {"ingressPoints"}:
+        return [f"{NAME_FREE} must hold ingressPoints, a list, and nothing else"]
+    checker = _NameFree(model, resolver)
+    for point in points:
+        checker.point(point)
+    launch = [p for p in points if isinstance(p, dict) and p.get("type") == "LAUNCH"]
+    if len(launch) > 1:
+        checker.problems.append(f"{NAME_FREE}: the skill launch phrases go in one LAUNCH point")
+    if checker.launch_phrases > MAX_LAUNCH_PHRASES:
+        checker.problems.append(
+            f"{NAME_FREE}: {checker.launch_phrases} skill launch phrases; Alexa takes at most "
+            f"{MAX_LAUNCH_PHRASES}"
+        )
+    return checker.problems
+
+
+class _NameFree:
+    """``name_free_problems``, point by point and phrase by phrase."""
+
+    def __init__(self, model: dict[str, Any], resolver: Any) -> None:
+        from skill.devtools import nlu
+
+        self.nlu = nlu
+        self.model = model
+        self.resolver = resolver
+        interaction = model["interactionModel"]
+        language_model = interaction.get("languageModel", {})
+        self.invocation = str(language_model.get("invocationName", "")).lower()
+        self.samples = {
+            intent.get("name"): {nlu.normalise(sample) for sample in intent.get("samples", [])}
+            for intent in language_model.get("intents", [])
+        }
+        self.required = {
+            (intent.get("name"), slot.get("name"))
+            for intent in interaction.get("dialog", {}).get("intents", [])
+            for slot in intent.get("slots", [])
+            if slot.get("elicitationRequired") is True
+        }
+        self.problems: list[str] = []
+        self.seen: dict[str, str] = {}
+        self.named: set[str] = set()
+        self.launch_phrases = 0
+
+    def point(self, point: Any) -> None:
+        kind = point.get("type") if isinstance(point, dict) else None
+        name = point.get("name") if isinstance(point, dict) else None
+        label = f"{NAME_FREE} {kind} {name}" if name else f"{NAME_FREE} {kind}"
+        allowed = {"type", "name", "sampleUtterances"} if kind == "INTENT" else {"type", "sampleUtterances"}
+        if kind not in ("LAUNCH", "INTENT") or set(point) != allowed:
+            self.problems.append(f"{label}: an ingress point is type LAUNCH (no name) or INTENT with a name")
+            return
+        utterances = point["sampleUtterances"]
+        if not isinstance(utterances, list) or not utterances or not all(_raw_text(u) for u in utterances):
+            self.problems.append(f'{label}: sampleUtterances are {{"format": "RAW_TEXT", "value": "..."}}')
+            return
+        phrases = [u["value"] for u in utterances]
+        if kind == "LAUNCH":
+            self.launch_phrases += len(phrases)
+        elif not self.intent(label, str(name), len(phrases)):
+            return
+        for phrase in phrases:
+            self.phrase(label, kind, str(name), phrase)
+
+    def intent(self, label: str, name: str, count: int) -> bool:
+        """The intent's own rules; whether its phrases can be checked against it."""
+        if count > MAX_INTENT_LAUNCH_PHRASES:
+            self.problems.append(f"{label}: {count} phrases; Alexa takes at most {MAX_INTENT_LAUNCH_PHRASES}")
+        if name in self.named:
+            self.problems.append(f"{label}: the intent has two ingress points")
+        self.named.add(name)
+        if name not in self.samples:
+            self.problems.append(f"{label}: the model has no intent {name}")
+            return False
+        if name.startswith("AMAZON."):
+            self.problems.append(f"{label}: only the skill's own intents have intent launch phrases")
+        if name in NOT_NAME_FREE:
+            self.problems.append(f"{label}: {name} is never a way in without the skill's name")
+        for intent, slot in sorted(self.required):
+            if intent == name:
+                self.problems.append(f"{label}: slot {slot} is required; intent launch phrases need none")
+        return True
+
+    def phrase(self, label: str, kind: str, name: str, phrase: str) -> None:
+        text = self.nlu.normalise(phrase)
+        words = text.split()
+        if "{" in phrase or "}" in phrase:
+            self.problems.append(f"{label}: {phrase!r} has a slot; name-free phrases have none")
+            return
+        if not SAMPLE_CHARACTERS.match(phrase) or len(phrase) > MAX_SAMPLE_CHARACTERS:
+            self.problems.append(f"{label}: {phrase!r} has characters Alexa refuses, or is too long")
+            return
+        if len(words) < 2 or words[0] in _NOT_A_START:
+            self.problems.append(f"{label}: {phrase!r} is not a whole phrase")
+        if self.invocation and self.invocation in text:
+            self.problems.append(f"{label}: {phrase!r} contains the invocation name")
+        if text in self.seen:
+            self.problems.append(f"{label}: {phrase!r} is also a phrase of {self.seen[text]}")
+        self.seen[text] = label
+        if kind == "LAUNCH":
+            owners = sorted(str(owner) for owner, texts in self.samples.items() if text in texts)
+            if owners:
+                self.problems.append(
+                    f"{label}: {phrase!r} is a sample of {owners[0]}: make it an intent launch phrase"
+                )
+        elif text not in self.samples[name]:
+            if self.resolver is None:
+                self.resolver = self.nlu.Resolver(self.model)
+            resolved = self.resolver.resolve(phrase).intent
+            if resolved != name:
+                self.problems.append(f"{label}: {phrase!r} is not {name}'s: it resolves to {resolved}")
+
+
+def _raw_text(utterance: Any) -> bool:
+    return (
+        isinstance(utterance, dict)
+        and set(utterance) == {"format", "value"}
+        and utterance["format"] == "RAW_TEXT"
+        and isinstance(utterance["value"], str)
+    )
 
 
 # --- The expression tree ----------------------------------------------------------
@@ -263,7 +473,9 @@ class Expander:
             return self.pick(node.options[index], choose)
         return " ".join(self.pick(item, choose) for item in node.items)
 
-    def expand_line(self, node: Seq, cap: int, seed: str) -> tuple[list[str], list[str]]:
+    def expand_line(
+        self, node: Seq, cap: int, seed: str, core_cap: int | None = None
+    ) -> tuple[list[str], list[str]]:
         """A grammar line's samples, as (core forms, candidates). A line that starts with
         an optional lead-in (``[<LEAD>] what helps {symptom}``) has its core, the line
         without the lead-in, written out in full up to ``CORE_CAP``: the short, direct
@@ -273,7 +485,8 @@ class Expander:
         first = node.items[0] if node.items else None
         if not (isinstance(first, Alt) and first.optional and len(node.items) > 1):
             return self.expand(node, cap, seed), []
-        core = self.expand(Seq(node.items[1:]), max(cap, CORE_CAP), seed + "|core")
+        core_limit = max(cap, CORE_CAP) if core_cap is None else core_cap
+        core = self.expand(Seq(node.items[1:]), core_limit, seed + "|core")
         return core, self.expand(node, cap, seed)
 
     def expand(self, node: Seq, cap: int, seed: str) -> list[str]:
@@ -353,6 +566,9 @@ class IntentSource:
     where: str
     slots: dict[str, str] = field(default_factory=dict)
     cap: int = LINE_CAP
+    #: How many core forms a line of this intent keeps (``core N``); by default the larger
+    #: of ``CORE_CAP`` and ``cap``. Fewer makes room in the budget where plain forms are many.
+    core: int | None = None
     lines: list[tuple[str, str]] = field(default_factory=list)  # (where, text)
 
 
@@ -420,10 +636,13 @@ def parse_grammar_files(files: dict[str, str]) -> Grammar:
             elif current_intent is not None:
                 slot = re.fullmatch(r"slot (\w+)\s*:\s*([\w.]+)", content)
                 cap = re.fullmatch(r"cap (\d+)", content)
+                core = re.fullmatch(r"core (\d+)", content)
                 if slot:
                     current_intent.slots[slot.group(1)] = slot.group(2)
                 elif cap:
                     current_intent.cap = int(cap.group(1))
+                elif core:
+                    current_intent.core = int(core.group(1))
                 else:
                     current_intent.lines.append((where, content))
             else:
@@ -526,7 +745,9 @@ def build(source: Path = SOURCE) -> dict[str, Any]:
         candidates: list[str] = []
         lines = [*((f"canonical.toml [{name}]", form) for form in canonical.get(name, ())), *intent.lines]
         for where, text in lines:
-            core, more = expander.expand_line(parse_expression(text, where), intent.cap, f"{name}|{text}")
+            core, more = expander.expand_line(
+                parse_expression(text, where), intent.cap, f"{name}|{text}", intent.core
+            )
             for sample in (*core, *more):
                 if not sample:
                     continue
@@ -568,7 +789,15 @@ def build(source: Path = SOURCE) -> dict[str, Any]:
         language_model["modelConfiguration"] = {
             "fallbackIntentSensitivity": {"level": settings["fallback_sensitivity"]}
         }
-    model = {"interactionModel": {"languageModel": language_model}}
+    model: dict[str, Any] = {"interactionModel": {"languageModel": language_model}}
+    container = name_free_container(settings.get("name_free"))
+    if container is not None:
+        model["interactionModel"][NAME_FREE] = container
+        problems = name_free_problems(model)
+        if problems:
+            raise GrammarError(f"model.toml [name_free]: {'; '.join(problems)}")
+    if len(render(model).encode("utf-8")) > MAX_MODEL_BYTES:
+        raise GrammarError(f"the model is over Alexa's limit of {MAX_MODEL_BYTES} bytes")
     size = len(render(model).encode("utf-8"))
     if size > MODEL_BUDGET_BYTES:
         raise GrammarError(
@@ -599,9 +828,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         return 0
     target.write_text(text, encoding="utf-8")
-    model = json.loads(text)["interactionModel"]["languageModel"]
+    interaction = json.loads(text)["interactionModel"]
+    model = interaction["languageModel"]
     samples = sum(len(intent.get("samples", [])) for intent in model["intents"])
-    print(f"wrote {target.relative_to(MODELS.parent)}: {len(model['intents'])} intents, {samples} samples")
+    points = interaction.get(NAME_FREE, {}).get("ingressPoints", [])
+    phrases = sum(len(point["sampleUtterances"]) for point in points)
+    print(
+        f"wrote {target.relative_to(MODELS.parent)}: {len(model['intents'])} intents, {samples} samples, "
+        f"{phrases} name-free launch phrases"
+    )
     return 0
 
 

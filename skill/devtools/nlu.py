@@ -5,8 +5,9 @@ for an utterance that matches a sample: the sample's intent, each slot's words, 
 entity resolution against the custom slot types (ER_SUCCESS_MATCH with the value's id,
 or ER_SUCCESS_NO_MATCH for words the type does not list). Anything that matches no
 sample goes to AMAZON.FallbackIntent. Real Alexa also generalises beyond the samples;
-this does not, which makes it a strict test of the samples themselves. The generalising
-stand-in is ``skill.devtools.generalising``; both answer with the same ``Resolution``.
+this does not, which makes it a strict test of the samples themselves. The stand-ins
+that generalise are ``skill.devtools.generalising`` (n-grams) and ``skill.devtools.meaning``
+(sentence embeddings); all three answer with the same ``Resolution``.
 """
 
 from __future__ import annotations

@@ -54,6 +54,12 @@ def files(source: Path = SOURCE, events_endpoint: str | None = None) -> dict[str
     }
 
 
+def built(package: Path = PACKAGE) -> bool:
+    """Whether ``make skill-package`` has been run here at all: a fresh clone has no
+    package yet (it is generated, not tracked), which is a note, not a problem."""
+    return package.is_dir() and any(path.suffix == ".json" for path in package.rglob("*"))
+
+
 def stale(package: Path = PACKAGE, source: Path = SOURCE) -> list[str]:
     """The package's files that differ from what ``make skill-package`` would write."""
     wanted = files(source)

@@ -11,6 +11,7 @@ import random
 import string
 from collections.abc import Mapping
 from functools import cache
+from typing import Protocol
 
 from skill import content
 
@@ -23,7 +24,7 @@ KEYS: Mapping[str, frozenset[str]] = {
     "welcome_reprompt": frozenset(),
     "start_over": frozenset(),
     "help": frozenset(),
-    "help_remembering": frozenset(),
+    "help_keeping_preferences": frozenset(),
     "help_reprompt": frozenset(),
     "fallback": frozenset(),
     "fallback_reprompt": frozenset(),
@@ -85,8 +86,8 @@ KEYS: Mapping[str, frozenset[str]] = {
     "slower": frozenset(),
     "normal": frozenset(),
     "speed_prompt": frozenset(),
-    "emergency": frozenset(),
-    "emergency_follow_up": frozenset(),
+    "urgent": frozenset(),
+    "urgent_follow_up": frozenset(),
     "helpline_free": frozenset({"hours"}),
     "helpline_about": frozenset({"hours"}),
     "others_treatment": frozenset({"current"}),
@@ -140,6 +141,13 @@ KEYS: Mapping[str, frozenset[str]] = {
 
 class DialogueError(ValueError):
     """A dialogue file is malformed, or a key or field is missing."""
+
+
+class Lines(Protocol):
+    """One dialogue line by key, a phrasing chosen and its fields filled (``Turn.line``):
+    what the parts that word an answer take, rather than the whole turn."""
+
+    def __call__(self, key: str, **values: str) -> str: ...
 
 
 class Dialogue:

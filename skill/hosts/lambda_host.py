@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from skill import builder
+from skill import builder, metrics
 from skill import log as logs
 
 log = logs.get("skill.lambda")
@@ -18,7 +18,11 @@ _skill_id = os.environ.get("SKILL_ID") or None
 if _skill_id is None:
     # Once per container, at cold start: without it the function answers any skill.
     log.warning("SKILL_ID is not set: requests for any skill will be answered; set it to this skill's id")
-_handler = builder.lambda_handler(skill_id=_skill_id, environ=os.environ)
+# One CloudWatch metric line per request (the kind of answer, never the user's words):
+# the function's output is its log group, and CloudWatch reads the metric from it.
+_handler = builder.lambda_handler(
+    skill_id=_skill_id, environ=os.environ, counter=metrics.for_lambda(os.environ)
+)
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -3,8 +3,8 @@
 flask-ask-sdk imports ask-sdk-webservice-support's default verifier module, which
 imports ``certvalidator``, which imports ``oscrypto``. oscrypto 1.3.0 (its last
 release) cannot parse OpenSSL version strings from 3.0.10 on and raises
-``LibraryNotFoundError`` at import (wbond/oscrypto issue 78; the fix is unreleased), so
-on such machines flask-ask-sdk cannot even be imported.
+``LibraryNotFoundError`` at import (https://github.com/wbond/oscrypto/issues/78; the
+fix is unreleased), so on such machines flask-ask-sdk cannot even be imported.
 
 This project never runs that default verifier: requests are verified by
 ``skill.hosts.verification`` (on ``cryptography``), and the web host turns the SDK's

@@ -163,7 +163,9 @@ def make_app(
     from skill.hosts.verification import CertificateChains, load_trust_store, production_verifiers
 
     # Preferences: SQLite (PREFERENCES_DB) by default, or DynamoDB (PREFERENCES_TABLE).
-    skill = create_skill(environ=os.environ)
+    # Made before gunicorn forks, so the key SQLite's records need, when none is set, is
+    # made (or read back) once, beside the file.
+    skill = create_skill(environ=os.environ, make_key=True)
     if args.dev:
         log.warning(
             "DEVELOPMENT MODE: request signature, timestamp and skill id checks are OFF. "

@@ -1,9 +1,10 @@
 """The knowledge: Cancer Research UK's page on secondary breast cancer, as topics.
 
 This module knows nothing about Alexa. It loads ``topics.toml`` once, checks it, and
-answers three questions: which topic answers this intent, which topic does this slot
-value lead to, and do these words sound like a crisis or an emergency. A broken content
-file raises ``ContentError`` at start-up, never in the middle of a user's question.
+answers two questions: which topic answers this intent, and which topic does this slot
+value lead to; its safety phrases answer a third, do these words sound like a crisis or
+an emergency (``safety_words``). A broken content file raises ``ContentError`` at
+start-up, never in the middle of a user's question.
 
 ``topics.toml`` is the file people edit. ``make lambda`` checks it and ships it as
 ``topics.json`` instead (see ``skill.content``): parsing TOML takes several times
@@ -15,12 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, time
+from datetime import time
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from skill import content
+from skill.knowledge.safety_words import URGENCIES, SafetyWords, normalised_words
+from skill.time_words import hours_prose, spoken_time
 
 #: Spoken answers are one or two breaths (with the disclaimer and the offer, a whole turn
 #: is at most 60 words: ``python -m skill check`` counts it); "tell me more" may take longer.
@@ -94,77 +97,6 @@ class Source(NamedTuple):
     card_line: str
     #: Where the page was published (https).
     url: str
-
-
-#: What the safety net can find, in the order it is checked: an overdose already taken
-#: (999 first), thoughts of suicide or self-harm (Samaritans first), an emergency beyond
-#: doubt ("Call 999 now."), and urgent words that leave room for doubt (999 or NHS 111).
-Urgency = Literal["overdose", "crisis", "emergency", "urgent"]
-URGENCIES: tuple[Urgency, ...] = ("overdose", "crisis", "emergency", "urgent")
-
-
-def normalised_words(text: str) -> tuple[str, ...]:
-    """Lower-case words, apostrophes dropped ("can't" is "cant"), other marks as spaces:
-    how both the safety phrases and what was heard are compared."""
-    text = text.lower().replace("\u2019", "").replace("'", "")
-    return tuple(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
-def _holds(heard: tuple[str, ...], phrases: frozenset[tuple[str, ...]], lengths: tuple[int, ...]) -> bool:
-    """Whether some run of words in ``heard`` is one of ``phrases`` (of these lengths)."""
-    return any(
-        heard[start : start + size] in phrases for size in lengths for start in range(len(heard) - size + 1)
-    )
-
-
-class SafetyWords:
-    """Phrases that, heard anywhere in a request, call for the overdose, crisis or
-    emergency answer: each kind a tuple of phrases, each phrase a tuple of words."""
-
-    __slots__ = ("_sets", "crisis", "emergency", "overdose", "urgent")
-
-    def __init__(
-        self,
-        crisis: tuple[tuple[str, ...], ...],
-        emergency: tuple[tuple[str, ...], ...],
-        overdose: tuple[tuple[str, ...], ...] = (),
-        urgent: tuple[tuple[str, ...], ...] = (),
-    ) -> None:
-        self.overdose = overdose
-        self.crisis = crisis
-        self.emergency = emergency
-        self.urgent = urgent
-        # Checked on every slot of every request: as sets, one lookup per run of words.
-        self._sets = tuple(
-            (kind, frozenset(phrases), tuple(sorted({len(phrase) for phrase in phrases})))
-            for kind, phrases in (
-                ("overdose", overdose),
-                ("crisis", crisis),
-                ("emergency", emergency),
-                ("urgent", urgent),
-            )
-        )
-
-    def __repr__(self) -> str:
-        kinds = ", ".join(f"{kind}={self.phrases(kind)!r}" for kind in URGENCIES)
-        return f"SafetyWords({kinds})"
-
-    def phrases(self, kind: Urgency) -> tuple[tuple[str, ...], ...]:
-        return {
-            "overdose": self.overdose,
-            "crisis": self.crisis,
-            "emergency": self.emergency,
-            "urgent": self.urgent,
-        }[kind]
-
-    def urgency(self, text: str) -> Urgency | None:
-        """The first of ``URGENCIES`` that some words heard call for, or None: an overdose
-        already taken is 999 before Samaritans, a crisis Samaritans before 999."""
-        heard = normalised_words(text)
-        for kind, phrases, lengths in self._sets:
-            if _holds(heard, phrases, lengths):
-                return kind  # type: ignore[return-value]
-        return None
 
 
 class Knowledge(NamedTuple):
@@ -242,26 +174,7 @@ def _safety(table: Any) -> SafetyWords:
     return SafetyWords(**lists)
 
 
-def spoken_time(moment: time | datetime) -> str:
-    """'9am', '5pm', '9:30am': how a UK speaker says a time on the hour or not."""
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
-
-
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _TIME_RANGE = re.compile(r"\b(\d{1,2}(?::\d\d)?[ap]m) to (\d{1,2}(?::\d\d)?[ap]m)\b")
-
-
-def hours_prose(open_days: frozenset[int], opens: time, closes: time) -> str:
-    """The opening hours in words, from the structured hours: 'Monday to Friday, 9am to
-    5pm, UK time'. ``hours_text`` must say exactly this: one source of truth."""
-    days = sorted(open_days)
-    if days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
-        named = f"{_DAY_NAMES[days[0] - 1]} to {_DAY_NAMES[days[-1] - 1]}"
-    else:
-        named = " and ".join(_DAY_NAMES[day - 1] for day in days)
-    return f"{named}, {spoken_time(opens)} to {spoken_time(closes)}, UK time"
 
 
 def _check_hours_mentions(topics: Mapping[str, Topic], helpline: Helpline) -> None:

@@ -19,7 +19,9 @@ Which store is chosen from the configuration when the skill is built (``configur
 ``PREFERENCES_TIMEOUT`` seconds a read, write or delete may take before the skill
                        answers without it (default 1.0)
 ``PREFERENCES_KEY``    the secret for the records' keys (at least 32 characters):
-                       without it nothing is remembered
+                       without it nothing is remembered, except where the web
+                       service keeps SQLite: there it makes a key once and keeps
+                       it beside the file (``key_file``)
 =====================  =========================================================
 
 A record is kept under an HMAC-SHA256 of the user id with ``PREFERENCES_KEY``, never
@@ -148,12 +150,16 @@ class OpenedStore(NamedTuple):
     status: Status
 
 
-def open_store(environ: Mapping[str, str] | None = None) -> OpenedStore:
+def open_store(environ: Mapping[str, str] | None = None, *, make_key: bool = False) -> OpenedStore:
     """The store this configuration asks for (see the module's docstring), opened and
     tried once now, bounded by the timeout. A setting that cannot mean anything (an
     unknown store, a timeout that is not a number) is a ``ConfigurationError``: the
     host refuses to start. Anything that goes wrong in opening the store is not: the
-    skill runs without preferences, and says so in one warning."""
+    skill runs without preferences, and says so in one warning.
+
+    ``make_key``: a self-hosted web service keeping SQLite with no ``PREFERENCES_KEY``
+    uses the key kept beside the file, made on its first start (``key_file``). Never on
+    Lambda, nor with DynamoDB (servers sharing a table must share one key: set it)."""
     env = os.environ if environ is None else environ
     table = env.get("PREFERENCES_TABLE", "").strip()
     kind = env.get("PREFERENCES_STORE", "").strip().lower()
@@ -172,14 +178,6 @@ def open_store(environ: Mapping[str, str] | None = None) -> OpenedStore:
     if kind == "none":
         log.info("preferences: not remembered between sessions")
         return OpenedStore(None, "off")
-    secret = env.get("PREFERENCES_KEY", "")
-    if len(secret.encode("utf-8")) < MIN_KEY_CHARS:
-        problem = "is not set" if not secret else f"is shorter than {MIN_KEY_CHARS} characters"
-        log.warning("preferences: not remembered: PREFERENCES_KEY %s (the records' secret key)", problem)
-        return OpenedStore(None, "unavailable")
-    keys = UserKeys(secret)
-    from skill.preferences.bounded import BoundedAdapter
-
     if kind == "sqlite":
         from pathlib import Path
 
@@ -187,6 +185,20 @@ def open_store(environ: Mapping[str, str] | None = None) -> OpenedStore:
         where = f"SQLite at {path}"
     else:
         where = f"DynamoDB table {table}"
+    secret = env.get("PREFERENCES_KEY", "")
+    key_note = ""
+    if not secret and make_key and kind == "sqlite" and not env.get("AWS_LAMBDA_FUNCTION_NAME"):
+        kept = _kept_key(path)
+        if kept is None:
+            return OpenedStore(None, "unavailable")
+        secret, key_note = kept, " (its key kept beside it)"
+    if len(secret.encode("utf-8")) < MIN_KEY_CHARS:
+        problem = "is not set" if not secret else f"is shorter than {MIN_KEY_CHARS} characters"
+        log.warning("preferences: not remembered: PREFERENCES_KEY %s (the records' secret key)", problem)
+        return OpenedStore(None, "unavailable")
+    keys = UserKeys(secret)
+    from skill.preferences.bounded import BoundedAdapter
+
     try:
         if kind == "sqlite":
             from skill.preferences.sqlite import SqliteAdapter
@@ -206,8 +218,32 @@ def open_store(environ: Mapping[str, str] | None = None) -> OpenedStore:
         cause = error.__cause__ or error.__context__ if isinstance(error, PersistenceException) else None
         log.warning("preferences: not remembered: %s cannot be used (%s)", where, _kind(cause or error))
         return OpenedStore(None, "unavailable")
-    log.info("preferences: %s", where)
+    log.info("preferences: %s%s", where, key_note)
     return OpenedStore(store, "on")
+
+
+def _kept_key(database: Path) -> str | None:
+    """The key kept beside ``database``, made now if there is none (and said so, once:
+    never the key itself). A key file that cannot be read or made leaves the skill
+    without preferences, after one warning naming the file and the error's type."""
+    from skill.preferences import key_file
+
+    path = key_file.path_for(database)
+    try:
+        key, made = key_file.load_or_make(path)
+    except key_file.KeyFileError as error:
+        log.warning("preferences: not remembered: the key file %s %s", path, error)
+        return None
+    except OSError as error:
+        log.warning("preferences: not remembered: the key file %s cannot be used (%s)", path, _kind(error))
+        return None
+    if made:
+        log.info(
+            "preferences: no PREFERENCES_KEY set, so a new key was made and kept in %s (owner only); "
+            "keep it with the database: without it every record is unreachable",
+            path,
+        )
+    return key
 
 
 def _kind(error: BaseException) -> str:

@@ -64,7 +64,7 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         self._clock = clock
         self._local = threading.local()
         self._last_purge = float("-inf")
-        _private_folder(self.path.parent)
+        private_folder(self.path.parent)
         _private_file(self.path)
         # Made (and expired records purged) once, at start-up; the connection is closed
         # again so that none is shared with processes forked after this.
@@ -141,7 +141,7 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _private_folder(folder: Path) -> None:
+def private_folder(folder: Path) -> None:
     """Makes the folder (and any missing parents) 0700; one that exists is left as is:
     it may be shared, and it is the file that must be private."""
     missing = [parent for parent in (folder, *folder.parents) if not parent.exists()]
