@@ -185,7 +185,10 @@ def main() -> int:
             print(
                 f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
             )
-            print(f"server: gunicorn, {args.workers} workers x {args.threads} threads, verification on")
+            print(
+                f"server: gunicorn, {args.workers} uvicorn workers x {args.threads} threads for the skill "
+                "(both doors open), verification on"
+            )
             print(f"burst: {args.requests} requests per level, mixed 2:1 good:bad; baseline GET /health\n")
             header = f"{'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} | "
             header += (

@@ -2,7 +2,8 @@
 package that Lambda runs, and every runtime dependency at its root.
 
 Lean: no tests, no caches, and none of the skill that Lambda never runs (``LEFT_OUT``:
-the command line, the developer tools, the web host and its request verification).
+the command line, the developer tools, the web host and its request verification, the
+MCP add-on).
 The content files are checked with the skill's own loaders and shipped as JSON (see
 ``skill/content.py``); a broken content file stops the build.
 
@@ -38,13 +39,16 @@ _SKIP_DIRS = {"__pycache__", "bin", "tests", "test"}
 _SKIP_SUFFIXES = {".pyc", ".pyo"}
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 #: Parts of the skill package that stay out of the zip, relative to skill/: developer
-#: tools, the command line, the web host with its request verification, the key file a
-#: self-hosted server makes (Lambda takes its key from the template, never makes one),
-#: and the page with the provenance of each sentence (read only by `python -m skill check`).
+#: tools, the command line, the web host with its request verification, the MCP add-on
+#: and the ASGI host that serves it beside the web host, the key file a self-hosted
+#: server makes (Lambda takes its key from the template, never makes one), and the page
+#: with the provenance of each sentence (read only by `python -m skill check` and the add-on).
 LEFT_OUT = (
     "devtools",
     "cli.py",
     "__main__.py",
+    "addon",
+    "hosts/asgi.py",
     "hosts/web.py",
     "hosts/web_common.py",
     "hosts/server.py",

@@ -126,11 +126,19 @@ def test_lambda_zip_runs_on_a_clean_interpreter(python: str, tmp_path: Path) -> 
     assert not [n for n in names if n.endswith(".toml")]
     assert "tzdata/zoneinfo/Europe/London" in names and "holidays/countries/united_kingdom.py" in names
     assert not [n for n in names if n.startswith("tests/")]
-    # Only what Lambda runs: no developer tools (nor their dependencies), command line or web host.
+    # Only what Lambda runs: no developer tools (nor their dependencies), command line, web
+    # host, or MCP add-on (nor the SDK and the ASGI stack it needs).
     left_out = (
         "skill/devtools/",
         "skill/cli.py",
         "skill/__main__.py",
+        "skill/addon/",
+        "skill/hosts/asgi",
+        "mcp/",
+        "pydantic",
+        "starlette/",
+        "uvicorn",
+        "a2wsgi/",
         "skill/hosts/web",
         "skill/hosts/server",
         "skill/hosts/verification",

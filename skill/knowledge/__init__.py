@@ -95,6 +95,8 @@ class Source(NamedTuple):
     organisation: str
     page_title: str
     card_line: str
+    #: Where the page was published (https).
+    url: str
 
 
 class Knowledge(NamedTuple):
@@ -312,7 +314,10 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
         organisation=_text(source_table, "organisation", "source"),
         page_title=_text(source_table, "page_title", "source"),
         card_line=_text(source_table, "card_line", "source"),
+        url=_text(source_table, "url", "source"),
     )
+    if not source.url.startswith("https://"):
+        raise ContentError("source: 'url' must be the page's https address")
     return Knowledge(
         topics=MappingProxyType(topics),
         routes=MappingProxyType(routes),
