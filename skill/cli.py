@@ -221,6 +221,16 @@ def command_evaluate(args: argparse.Namespace, out: TextIO) -> int:
         outcomes = evaluation.evaluate(resolver, phrasings)
         evaluation.report(outcomes, out, sets)
         problems = evaluation.failures(outcomes)
+        farewells = evaluation.farewell_lines(outcomes, evaluation.farewell_words(load_model()))
+        wrong = [outcome for outcome in farewells if not outcome.right]
+        print(
+            f"\nsafety lines with a goodbye, stop or cancel word: {len(farewells) - len(wrong)}"
+            f"/{len(farewells)} reach their safety answer",
+            file=out,
+        )
+        problems += [
+            f"a safety line with a farewell word went to {o.got_intent} ({o.phrasing.where})" for o in wrong
+        ]
         played = conversations.evaluate(resolver, sessions) if sessions else []
         if sessions:  # the whole evaluation: whole conversations too
             print("", file=out)

@@ -11,6 +11,7 @@ one and the meaning one), and the floors must hold under each.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -228,6 +229,47 @@ def failures(outcomes: Sequence[Outcome]) -> list[str]:
         if expected == FALLBACK and outcome.got_intent != FALLBACK:
             problems.append(f"an out-of-domain line reached {outcome.got_intent} ({outcome.phrasing.where})")
     return problems
+
+
+SLOT = re.compile(r"\{\w+\}")
+
+#: The intents that end a conversation: a safety phrasing that shares a word with their
+#: samples must never be heard as one of them.
+ENDINGS = ("GoodbyeIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent")
+
+
+def farewell_words(model: dict[str, Any]) -> frozenset[str]:
+    """The distinctive words of the goodbye, stop and cancel samples ("goodbye", "bye",
+    "stop", "enough", "done"...): words at least three times as common in the samples of
+    one of those intents as in the other intents' ("I" and "it" are everywhere)."""
+    per_intent: dict[str, list[set[str]]] = {}
+    for intent in model["interactionModel"]["languageModel"]["intents"]:
+        per_intent[intent["name"]] = [
+            set(normalise(SLOT.sub(" ", sample)).split()) for sample in intent.get("samples", [])
+        ]
+    others = [words for name, samples in per_intent.items() if name not in ENDINGS for words in samples]
+    elsewhere = Counter(word for words in others for word in words)
+    found: set[str] = set()
+    for name in ENDINGS:
+        samples = per_intent.get(name, [])
+        here = Counter(word for words in samples for word in words)
+        found.update(
+            word
+            for word, count in here.items()
+            if count / max(len(samples), 1) >= 3 * elsewhere[word] / max(len(others), 1)
+        )
+    return frozenset(found)
+
+
+def farewell_lines(outcomes: Sequence[Outcome], words: frozenset[str]) -> list[Outcome]:
+    """The safety lines (crisis, overdose, emergency, urgent) that carry a farewell word:
+    "I've said my goodbyes", "I just want it all to stop"."""
+    return [
+        outcome
+        for outcome in outcomes
+        if outcome.phrasing.intent in SAFETY_INTENTS
+        and words & set(normalise(outcome.phrasing.utterance).split())
+    ]
 
 
 def by_set(outcomes: Sequence[Outcome]) -> dict[str, tuple[int, int]]:
