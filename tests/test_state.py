@@ -120,7 +120,8 @@ def test_the_history_keeps_the_last_few_topics_answered_each_once_most_recent_la
     assert session.history == ("chemotherapy", "surgery", "bone_pain", "liver")
     assert attributes["history"] == list(session.history)
     session.answered("liver", more=True)  # the fuller answer of the same topic
-    assert session.history[-1] == "liver" and len(set(session.history)) == len(session.history)
+    again = SessionState(attributes).history
+    assert again[-1] == "liver" and len(set(again)) == len(again)
 
 
 def test_only_answering_a_topic_changes_the_history() -> None:
@@ -139,7 +140,7 @@ def test_only_answering_a_topic_changes_the_history() -> None:
 
 @pytest.mark.parametrize(
     "stored",
-    ["chemotherapy", None, 3, {"a": "b"}, ["chemotherapy", 4], ["", "liver"], ["a", "b", "c", "d", "e"], [True]],
+    ["chemotherapy", None, 3, {"a": "b"}, ["chemotherapy", 4], ["", "liver"], list("abcde"), [True]],
 )
 def test_an_odd_stored_history_reads_as_none(stored: object) -> None:
     assert SessionState({"history": stored}).history == ()
