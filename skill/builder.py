@@ -61,6 +61,8 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         topics.MedicineDoseHandler(),
         topics.TellMeMoreHandler(),
         topics.OtherOptionsHandler(),
+        topics.CorrectionHandler(),
+        topics.GoBackHandler(),
         # A touch on a screen answers as if its topic had been asked.
         screens.TouchHandler(),
         screens.ScreenErrorHandler(),

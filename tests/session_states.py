@@ -82,6 +82,7 @@ def model_moves() -> frozenset[str]:
     return frozenset(settable | methods)
 
 
+#: Topic ids that "answered" draws from: its moves also fill the history ("history").
 TOPICS = sorted(knowledge.load().topics)
 _topic_speech = st.sampled_from(TOPICS).map(lambda topic: Speech().say(knowledge.load().topics[topic].speech))
 _pending = st.sampled_from([None, *get_args(Pending)])

@@ -14,6 +14,7 @@ from skill.conversation import yes_no
 from skill.conversation.state import (
     CRISIS,
     HELPLINE,
+    HISTORY_LIMIT,
     OnTopic,
     Pending,
     SessionState,
@@ -100,11 +101,49 @@ def test_odd_attributes_read_as_defaults_never_a_crash(attributes: dict[str, Any
         session.may_offer_reminder,
     ):
         assert flag in (True, False)
+    history = session.history
+    assert isinstance(history, tuple) and len(history) <= HISTORY_LIMIT
+    assert all(isinstance(topic_id, str) and topic_id for topic_id in history)
     content = session.last_content
     assert content is None or (isinstance(content.speech, str) and content.speech)
     assert session.preferences.rate == session.rate
     stored = session.stored
     assert stored is None or stored.rate in ("normal", "slow")
+
+
+def test_the_history_keeps_the_last_few_topics_answered_each_once_most_recent_last() -> None:
+    attributes: dict[str, Any] = {}
+    session = SessionState(attributes)
+    assert session.history == ()
+    for topic_id in ("chemotherapy", "radiotherapy", "chemotherapy", "surgery", "bone_pain", "liver"):
+        session.answered(topic_id, more=False)
+    assert session.history == ("chemotherapy", "surgery", "bone_pain", "liver")
+    assert attributes["history"] == list(session.history)
+    session.answered("liver", more=True)  # the fuller answer of the same topic
+    again = SessionState(attributes).history
+    assert again[-1] == "liver" and len(set(again)) == len(again)
+
+
+def test_only_answering_a_topic_changes_the_history() -> None:
+    session = SessionState({})
+    session.answered("chemotherapy", more=False)
+    for move in (
+        session.answered_about_helpline,
+        session.read_number,
+        session.crisis_answered,
+        session.started_over,
+        session.declined,
+    ):
+        move()
+    assert session.history == ("chemotherapy",)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    ["chemotherapy", None, 3, {"a": "b"}, ["chemotherapy", 4], ["", "liver"], list("abcde"), [True]],
+)
+def test_an_odd_stored_history_reads_as_none(stored: object) -> None:
+    assert SessionState({"history": stored}).history == ()
 
 
 def test_an_older_sessions_last_topic_is_not_read() -> None:

@@ -372,7 +372,7 @@ def test_without_the_injection_those_same_examples_pass() -> None:
 
 def test_the_attributes_sent_hold_every_key_and_move_of_the_state_model() -> None:
     assert set(MOVES) == model_moves(), "teach tests/session_states.py the model's new move"
-    assert {"rate", "pending", "thread", "lastContent", "stored"} <= keys_read()
+    assert {"rate", "pending", "thread", "history", "lastContent", "stored"} <= keys_read()
     for key in keys_read():
         find(valid_attributes(), holding(key))
 

@@ -56,6 +56,11 @@ _STORED = "stored"
 _THREAD = "thread"
 _OFFER_STREAK = "offerStreak"
 _CRISIS_ANSWERED = "crisisAnswered"
+_HISTORY = "history"
+
+#: How many of the topics last answered the session keeps, oldest first: enough for "go
+#: back" and for "which did you mean?" after "wrong one".
+HISTORY_LIMIT: Final = 4
 
 
 def check_topic_ids(topic_ids: Iterable[str]) -> None:
@@ -138,6 +143,18 @@ class SessionState:
         return _thread(self._attributes.get(_THREAD))
 
     @property
+    def history(self) -> tuple[str, ...]:
+        """The topic ids last answered, oldest first, each once, at most ``HISTORY_LIMIT``:
+        the last is the most recent. Anything else stored (not a list, too long, an item
+        that is not text) reads as no history."""
+        stored = self._attributes.get(_HISTORY)
+        if not isinstance(stored, list) or len(stored) > HISTORY_LIMIT:
+            return ()
+        if not all(isinstance(topic_id, str) and topic_id for topic_id in stored):
+            return ()
+        return tuple(stored)
+
+    @property
     def crisis_heard(self) -> bool:
         """The crisis or overdose answer was given earlier in this session."""
         return self._flag(_CRISIS_ANSWERED)
@@ -193,9 +210,12 @@ class SessionState:
     # --- The conversation's moves --------------------------------------------------
 
     def answered(self, topic_id: str, *, more: bool) -> None:
-        """A topic was answered (its fuller version, with ``more``): the thread is on it."""
+        """A topic was answered (its fuller version, with ``more``): the thread is on it,
+        and it is the most recent of the history (once: an earlier mention moves up)."""
         self._attributes[_MORE_GIVEN] = more
         self._attributes[_THREAD] = topic_id
+        history = [earlier for earlier in self.history if earlier != topic_id]
+        self._attributes[_HISTORY] = [*history, topic_id][-HISTORY_LIMIT:]
 
     def answered_about_helpline(self) -> None:
         """The nurse line's hours or cost were given: the thread is on the line."""

@@ -52,20 +52,81 @@ class RoutedTopicHandler(IntentHandler):
         return self._intents
 
     def answer(self, turn: Turn) -> Response:
-        route: Route = turn.knowledge.routes[str(get_intent_name(turn.handler_input))]
-        heard, value_id = resolved_value_id(turn.handler_input, route.slot)
-        if not heard:
-            return turn.answer_topic(turn.knowledge.topics[route.default])
-        topic = turn.knowledge.topic_for_slot_value(route.slot, value_id) if value_id else None
-        if topic is None:
-            # Something the page does not cover ("immunotherapy"): say so kindly, say
-            # what we can help with, and offer the nurses; for a symptom, urgent help too.
-            speech = Speech().say(turn.line(route.unknown))
-            if route.slot == "symptom":
-                speech.say(turn.line("urgent_help"))
-            card = unknown_card(turn)
-            return turn.reply_with_closing(speech, closing="offer", card=card)
-        return turn.answer_topic(topic)
+        return answer_route(turn, turn.knowledge.routes[str(get_intent_name(turn.handler_input))])
+
+
+def answer_route(turn: Turn, route: Route) -> Response:
+    """The answer for the value of the route's slot, as the route's intent gives it: the
+    route's default topic when the slot is empty; for a value the page does not cover, a
+    kind word on what it does."""
+    heard, value_id = resolved_value_id(turn.handler_input, route.slot)
+    if not heard:
+        return turn.answer_topic(turn.knowledge.topics[route.default])
+    topic = turn.knowledge.topic_for_slot_value(route.slot, value_id) if value_id else None
+    if topic is None:
+        # Something the page does not cover ("immunotherapy"): say so kindly, say
+        # what we can help with, and offer the nurses; for a symptom, urgent help too.
+        speech = Speech().say(turn.line(route.unknown))
+        if route.slot == "symptom":
+            speech.say(turn.line("urgent_help"))
+        card = unknown_card(turn)
+        return turn.reply_with_closing(speech, closing="offer", card=card)
+    return turn.answer_topic(topic)
+
+
+#: The slots a correction can name ("no, I meant radiotherapy", "sorry, the lungs"),
+#: read in this order: the first one heard is the one meant.
+CORRECTION_SLOTS = ("treatment", "symptom", "bodySite")
+#: A correction that names nothing lists at most this many of the topics last answered.
+TOPICS_OFFERED = 3
+
+
+def recent_topics(turn: Turn) -> list[Topic]:
+    """The topics of the conversation's history that the content still has, most recent
+    first."""
+    topics = turn.knowledge.topics
+    return [topics[topic_id] for topic_id in reversed(turn.session.history) if topic_id in topics]
+
+
+class CorrectionHandler(IntentHandler):
+    """ "No, I meant radiotherapy", "sorry, the lungs": the topic named, answered exactly
+    as the topic intents answer it (never declining treatment, never a no to the offer,
+    never goodbye). "Wrong one", "not that one", naming nothing: which one was meant, with
+    the topics last answered, most recent first."""
+
+    intents = ("CorrectionIntent",)
+
+    def answer(self, turn: Turn) -> Response:
+        routes = {route.slot: route for route in turn.knowledge.routes.values()}
+        for slot in CORRECTION_SLOTS:
+            if slot in routes and resolved_value_id(turn.handler_input, slot)[0]:
+                return answer_route(turn, routes[slot])
+        reprompt = Speech().say(turn.line("others_reprompt"))
+        recent = [topic.spoken_name for topic in recent_topics(turn)[:TOPICS_OFFERED]]
+        if not recent:
+            speech = Speech().say(turn.line("correction_nothing"))
+            return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending=None, repeatable=False)
+        speech = Speech().say(turn.line("correction_which", topics=spoken_list(recent, turn.line("and"))))
+        return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending=None)
+
+
+class GoBackHandler(IntentHandler):
+    """ "Go back", "the one before": the topic answered before the one the thread is on
+    (after the nurse line, the last topic answered), again. Not "start again": nothing is
+    forgotten. With nothing earlier, it says so."""
+
+    intents = ("GoBackIntent",)
+
+    def answer(self, turn: Turn) -> Response:
+        recent = recent_topics(turn)
+        thread = turn.session.thread
+        if recent and isinstance(thread, OnTopic) and recent[0].id == thread.topic_id:
+            recent = recent[1:]
+        if not recent:
+            speech = Speech().say(turn.line("back_nothing"))
+            reprompt = Speech().say(turn.line("help_reprompt"))
+            return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending=None, repeatable=False)
+        return turn.answer_topic(recent[0])
 
 
 class SideEffectsHandler(IntentHandler):
