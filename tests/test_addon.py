@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from mcp.types import (
 )
 from pydantic import AnyUrl
 
+from skill import knowledge
 from skill.addon import answers
 from skill.devtools.envelopes import slot_json
 from skill.devtools.provenance import read_page
@@ -239,6 +241,31 @@ def test_urgent_words_get_999_or_111_first_then_the_answer(url: str) -> None:
     assert content["safety"]["kind"] == "urgent" and content["answer"]["topic_id"] == "chemotherapy"
     text = text_of(result)
     assert text.index(content["safety"]["say_first"]) < text.index(content["answer"]["say"])
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("i've written letters to say goodbye to my grandchildren, what does chemo do", "crisis"),
+        ("what's the nurse number, they'd be better off without me", "crisis"),
+        ("he's out cold on the floor, what's the nurse number", "emergency"),
+    ],
+)
+def test_indirect_safety_talk_the_skill_catches_by_its_cue_slot_is_caught_here_too(
+    url: str, question: str, kind: str
+) -> None:
+    """The skill's Alexa door catches these by the interaction model's safety cue slot,
+    not by the content's safety words: the add-on reads the same phrases."""
+    assert knowledge.load().safety.urgency(question) is None  # not the content's words alone
+    result = call_tool(url, "get_topic_answer", {"topic_id": "chemotherapy", "question": question})
+    assert structured(result)["safety"]["kind"] == kind
+
+
+def test_a_model_without_the_safety_cue_type_stops_the_server(tmp_path: Path) -> None:
+    model = tmp_path / "en-GB.json"
+    model.write_text('{"interactionModel": {"languageModel": {"types": []}}}', encoding="utf-8")
+    with pytest.raises(knowledge.ContentError, match="SafetyCueType"):
+        answers.cue_words(model)
 
 
 def test_safety_words_in_place_of_a_topic_id_get_the_safety_answer(url: str) -> None:

@@ -10,9 +10,12 @@ dialogue's lines, never a turn; the safety answers are the dialogue lines the sk
 safety answers say (``skill.conversation.safety``). Text is what the skill would say, as
 plain text (``skill.speech.plain_text``): never SSML.
 
-Words a person said are checked with the skill's own safety matching
-(``SafetyWords.urgency``, in the skill's order: overdose, crisis, emergency, urgent) and
-then forgotten. As in the skill, the overdose, crisis and emergency answers are the
+Words a person said are checked with the skill's own safety matching, in the skill's
+order (overdose, crisis, emergency, urgent): the safety words of the content
+(``SafetyWords.urgency``) and the phrases of the interaction model's safety cue slot
+(``SafetyCueType`` in ``interaction_models/en-GB.json``: "goodbye letters", "better off
+without me", "walking into the sea"...), which the skill's Alexa door reads from that
+slot; then they are forgotten. As in the skill, the overdose, crisis and emergency answers are the
 whole reply ("Call 999 now." with nothing after it to answer); urgent words that leave
 room for doubt get 999 or NHS 111 first, then the answer asked for. What is not an
 emergency is the matcher's to say too: a question about a dose ("how many paracetamol
@@ -21,7 +24,9 @@ can she have?") is not an overdose, and nothing here looks for dose words of its
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -29,8 +34,8 @@ from pydantic import BaseModel, Field
 from skill.conversation.line_hours import LineHours
 from skill.devtools import provenance
 from skill.dialogue import Dialogue
-from skill.knowledge import Knowledge, Topic
-from skill.knowledge.safety_words import URGENCIES, Urgency
+from skill.knowledge import ContentError, Knowledge, Topic
+from skill.knowledge.safety_words import URGENCIES, SafetyWords, Urgency, normalised_words
 from skill.speech import Speech, plain_text
 
 #: The MCP resource that holds the copy of the page every answer comes from.
@@ -140,13 +145,45 @@ class HelplineResult(BaseModel):
     helpline: HelplineStatus | None
 
 
+#: The interaction model the skill's Alexa door is deployed with: its safety cue slot's
+#: phrases are the indirect safety talk the skill answers first.
+MODEL = Path(__file__).resolve().parents[2] / "interaction_models" / "en-GB.json"
+
+
+def cue_words(model: Path = MODEL) -> SafetyWords:
+    """The safety cue slot's phrases (``SafetyCueType``: each value's id is the kind of
+    answer) as safety words, read once at start-up; a model without them stops the
+    server, as a broken content file does."""
+    try:
+        language_model = json.loads(model.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
+        cue_type = next(t for t in language_model["types"] if t["name"] == "SafetyCueType")
+    except (OSError, ValueError, KeyError, StopIteration) as error:
+        raise ContentError(f"{model.name}: no SafetyCueType to check people's words with ({error})") from None
+    phrases: dict[str, set[tuple[str, ...]]] = {kind: set() for kind in URGENCIES}
+    for value in cue_type["values"]:
+        kind = value["id"]
+        if kind not in phrases:
+            raise ContentError(f"{model.name}: SafetyCueType value {kind!r} is not a kind of safety answer")
+        for spoken in (value["name"]["value"], *value["name"].get("synonyms", [])):
+            phrases[kind].add(normalised_words(spoken))
+    return SafetyWords(
+        crisis=tuple(sorted(phrases["crisis"])),
+        emergency=tuple(sorted(phrases["emergency"])),
+        overdose=tuple(sorted(phrases["overdose"])),
+        urgent=tuple(sorted(phrases["urgent"])),
+    )
+
+
 class Answers:
     """The answers, from one knowledge, dialogue and provenance, read at start-up."""
 
-    def __init__(self, known: Knowledge, words: Dialogue, cited: provenance.Entries) -> None:
+    def __init__(
+        self, known: Knowledge, words: Dialogue, cited: provenance.Entries, cues: SafetyWords | None = None
+    ) -> None:
         self.known = known
         self.words = words
         self.cited = cited
+        self.cues = cues if cues is not None else cue_words()
 
     @property
     def source(self) -> Source:
@@ -163,7 +200,8 @@ class Answers:
     def urgency(self, *heard: str | None) -> Urgency | None:
         """The first of ``URGENCIES`` that any of these words call for, as the skill's
         safety net finds it in slots; the words are not kept."""
-        found = {self.known.safety.urgency(text) for text in heard if text}
+        matchers = (self.known.safety, self.cues)
+        found = {matcher.urgency(text) for text in heard if text for matcher in matchers}
         return next((kind for kind in URGENCIES if kind in found), None)
 
     def safety(self, kind: Urgency) -> SafetyGuidance:
