@@ -40,7 +40,8 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 #: Parts of the skill package that stay out of the zip, relative to skill/: developer
 #: tools, the command line, the web host with its request verification, the key file a
 #: self-hosted server makes (Lambda takes its key from the template, never makes one),
-#: and the page with the provenance of each sentence (read only by `python -m skill check`).
+#: and the page with the provenance of each sentence of the topics and of the dialogue (read
+#: only by `python -m skill check`).
 LEFT_OUT = (
     "devtools",
     "cli.py",
@@ -53,6 +54,7 @@ LEFT_OUT = (
     "preferences/key_file.py",
     "knowledge/source-page.txt",
     "knowledge/provenance.toml",
+    "knowledge/dialogue-provenance.toml",
 )
 #: Content files, checked by their loaders and shipped as JSON: (folder, name).
 CONTENT = (("knowledge", "topics"), ("dialogue", "en-GB"))
