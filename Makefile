@@ -86,7 +86,7 @@ lambda: build/lambda.zip
 
 LAMBDA_LEFT_OUT := skill/devtools% skill/addon% skill/cli.py skill/__main__.py skill/hosts/asgi.py \
 	skill/hosts/web.py skill/hosts/web_common.py skill/hosts/server.py skill/hosts/verification.py skill/hosts/sdk_compat.py skill/knowledge/source-page.txt \
-	skill/knowledge/provenance.toml
+	skill/knowledge/provenance.toml skill/knowledge/dialogue-provenance.toml
 LAMBDA_SOURCES := $(filter-out $(LAMBDA_LEFT_OUT),$(shell find skill -type f -not -path '*/__pycache__/*'))
 
 # Rewritten only when RUNTIME changes, so that a new runtime rebuilds the zip.

@@ -6,8 +6,11 @@
 // viewport and the RenderDocument directive the skill sent. For each scene this draws the
 // document with Amazon's APL viewhost for the web (apl-viewhost-web 1.4.0) in Debian's
 // Chromium (or $CHROMIUM), waits for the WebAssembly renderer to finish, saves
-// <name>.png, reads the rendered page's text, and touches the first button, recording what
-// its SendEvent sends. The results go to rendered.json beside the screenshots.
+// <name>.png, reads the rendered page's text, measures the number in the screen's frame
+// when the scene names one (its font size beside every other text's, its box beside the
+// screen's, whether it comes first and sits in a bordered frame), and touches the first
+// button, recording what its SendEvent sends. The results go to rendered.json beside the
+// screenshots.
 //
 // Offline, the viewhost's request for Amazon's fonts fails and a default font is used:
 // that is expected.
@@ -51,6 +54,47 @@ const browser = await chromium.launch({
   ],
 });
 
+// In the page: every laid-out piece of text (the viewhost draws APL Text as DOM text, one
+// element per line), and the number's among them. Sizes and boxes in CSS pixels.
+function measure(number) {
+  const view = document.getElementById("view");
+  const origin = view.getBoundingClientRect();
+  const pieces = [];
+  for (const element of view.querySelectorAll("*")) {
+    const own = [...element.childNodes]
+      .filter((node) => node.nodeType === Node.TEXT_NODE)
+      .map((node) => node.textContent)
+      .join("")
+      .trim();
+    if (!own) continue;
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    pieces.push({ element, text: own, size: parseFloat(getComputedStyle(element).fontSize), box });
+  }
+  const mine = pieces.filter((piece) => piece.text === number);
+  const others = pieces.filter((piece) => piece.text !== number);
+  if (mine.length === 0) return null;
+  const { element, size, box } = mine[0];
+  let frame = null;
+  for (let node = element.parentElement; node && node !== view && !frame; node = node.parentElement) {
+    const style = getComputedStyle(node);
+    if (parseFloat(style.borderTopWidth) > 0 && style.borderTopStyle !== "none") frame = node;
+  }
+  const outside = others.filter((piece) => !(frame && frame.contains(piece.element)));
+  return {
+    number,
+    pieces: mine.length,
+    font_size: size,
+    largest_other: Math.max(0, ...others.map((piece) => piece.size)),
+    left: box.left - origin.left,
+    top: box.top - origin.top,
+    right: box.right - origin.left,
+    bottom: box.bottom - origin.top,
+    first_other_top: Math.min(origin.height, ...outside.map((piece) => piece.box.top - origin.top)),
+    framed: frame !== null,
+  };
+}
+
 const results = [];
 try {
   for (const scene of scenes) {
@@ -74,6 +118,7 @@ try {
     const png = path.join(outDir, `${scene.name}.png`);
     await page.locator("#view").screenshot({ path: png });
     const text = await page.innerText("#view");
+    const measured = scene.measure ? await page.evaluate(measure, scene.measure) : null;
 
     let touched = null;
     if (scene.touch) {
@@ -89,7 +134,7 @@ try {
         }
       }
     }
-    results.push({ name: scene.name, png, text, touched, problems });
+    results.push({ name: scene.name, viewport: scene.viewport, png, text, touched, problems, measured });
     await page.close();
   }
 } finally {

@@ -42,7 +42,8 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 #: tools, the command line, the web host with its request verification, the MCP add-on
 #: and the ASGI host that serves it beside the web host, the key file a self-hosted
 #: server makes (Lambda takes its key from the template, never makes one), and the page
-#: with the provenance of each sentence (read only by `python -m skill check` and the add-on).
+#: with the provenance of each sentence of the topics and of the dialogue (read only by
+#: `python -m skill check` and the add-on).
 LEFT_OUT = (
     "devtools",
     "cli.py",
@@ -57,6 +58,7 @@ LEFT_OUT = (
     "preferences/key_file.py",
     "knowledge/source-page.txt",
     "knowledge/provenance.toml",
+    "knowledge/dialogue-provenance.toml",
 )
 #: Content files, checked by their loaders and shipped as JSON: (folder, name).
 CONTENT = (("knowledge", "topics"), ("dialogue", "en-GB"))

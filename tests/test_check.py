@@ -203,6 +203,20 @@ def test_a_turn_over_its_limit_is_reported_by_name(monkeypatch: pytest.MonkeyPat
     assert not any("(more)" in p for p in problems)  # "tell me more" has its own, longer limit
 
 
+def test_every_safety_answer_is_counted_and_within_60_words() -> None:
+    """docs/behaviour.md §1.1, §4.1: the urgent-help answer, with its offer of the nurse
+    number, is one turn of at most 60 spoken words, as every safety answer is."""
+    handler = builder.lambda_handler(clock=lambda: check.OPEN)
+    for intent in check.SAFETY_INTENTS:
+        assert check.spoken_words(handler(Session().intent(intent), None)) <= check.TURN_WORD_LIMIT, intent
+
+
+def test_a_safety_answer_over_the_limit_is_reported_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(check, "TURN_WORD_LIMIT", 25)
+    problems = check.check_turn_lengths(knowledge.load())
+    assert any(p.startswith("turn length: the answer to UrgentHelpIntent is ") for p in problems)
+
+
 def test_the_first_answer_counts_the_disclaimer_and_the_offer() -> None:
     handler = builder.lambda_handler(clock=lambda: check.OPEN)
     chemo = slot_json("treatment", "chemo", "TreatmentType", "chemotherapy", "chemotherapy")

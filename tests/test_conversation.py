@@ -145,11 +145,11 @@ def test_tell_me_more_before_any_answer_asks_for_a_question(talk: Conversation) 
     assert not heard.ends_session
 
 
-def test_emergency_is_answered_first_with_999_and_111(talk: Conversation) -> None:
+def test_urgent_words_are_answered_first_with_the_hospital_team_999_and_111(talk: Conversation) -> None:
     heard = talk.say("I'm in terrible pain")
     assert heard.speech.startswith(first_sentence(said("urgent")))
-    assert "NHS 111" in heard.speech
-    assert heard.card["title"] == "Urgent help"
+    assert heard.speech.index("hospital team") < heard.speech.index("999") < heard.speech.index("NHS 111")
+    assert heard.card["title"] == said("urgent_card_title")
     assert "999" in heard.card["text"]
     # Only then anything else: the nurse line on request.
     assert "0808 800 4040" in talk.say("yes").speech
@@ -160,8 +160,9 @@ def test_emergency_phrases_reach_the_emergency_answer(talk: Conversation, uttera
     assert talk.say(utterance).speech == said("emergency_now")
 
 
-def test_its_an_emergency_leaves_room_for_doubt_so_999_or_111(talk: Conversation) -> None:
-    """docs/behaviour.md §4.1: "it's an emergency" is answered with 999 in an emergency, NHS 111 if not."""
+def test_its_an_emergency_leaves_room_for_doubt_so_the_urgent_help_answer(talk: Conversation) -> None:
+    """docs/behaviour.md §4.1: "it's an emergency" gets the urgent-help answer: the hospital
+    team's 24-hour number, 999 in an emergency, NHS 111 if the team cannot be reached."""
     assert talk.say("it's an emergency").speech.startswith(said("urgent"))
 
 

@@ -151,6 +151,33 @@ def test_helpline_groups_must_spell_the_number() -> None:
         knowledge.parse(data)
 
 
+def test_the_services_the_safety_answers_name_are_written_once() -> None:
+    """999 and Samaritans' number, shown first and biggest on the safety screens, come from
+    [services]; none of them is on the page (docs/behaviour.md §4)."""
+    services = knowledge.load().services
+    assert services["emergency"].display == "999"
+    assert services["samaritans"].display == "116 123"
+    assert not services["hospital_team"].display  # only the person has it
+    for service in services.values():
+        assert service.facts
+        assert not service.display or service.display not in PAGE
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda d: d["services"].pop("samaritans"), r"no \[services.samaritans\]"),
+        (lambda d: d["services"]["emergency"].update(display="nine"), "digits in groups"),
+        (lambda d: d["services"]["nhs_111"].update(url="x"), "unknown keys"),
+    ],
+)
+def test_broken_services_fail_at_load(change: Any, problem: str) -> None:
+    data = content()
+    change(data)
+    with pytest.raises(ContentError, match=problem):
+        knowledge.parse(data)
+
+
 def test_unknown_key_in_a_topic_fails_at_load() -> None:
     data = content()
     data["topics"]["wound"]["speach"] = "typo"

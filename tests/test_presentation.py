@@ -71,7 +71,7 @@ def test_directive_fills_the_data_shape() -> None:
     assert rendered.token == presentation.TOKEN
     answer: Any = (rendered.datasources or {})["answer"]
     assert answer["text"] == "One &amp; two &lt; three<br>\u2022 a bullet"
-    assert answer["helpline"] == {
+    assert answer["number"] == {
         "shown": True,
         "label": "Nurses",
         "number": "0808 800 4040",
@@ -84,5 +84,29 @@ def test_directive_fills_the_data_shape() -> None:
 
 def test_a_screen_without_a_number_hides_the_number() -> None:
     answer: Any = (directive(Screen(title="t", text="x", source="s")).datasources or {})["answer"]
-    assert answer["helpline"]["shown"] is False
+    assert answer["number"]["shown"] is False
     assert answer["next"]["buttons"] == []
+    assert answer["safety"] is False
+
+
+def test_a_safety_screen_is_marked_so_and_carries_its_own_number() -> None:
+    """The document shows it first and biggest, with no page credit and no buttons."""
+    call = Number("Samaritans", "116 123")
+    screen = Screen(title="t", text="x", number=call, safety=True)
+    answer: Any = (directive(screen).datasources or {})["answer"]
+    assert answer["safety"] is True
+    assert answer["source"] == ""
+    assert answer["number"] == {"shown": True, "label": "Samaritans", "number": "116 123", "hours": ""}
+
+
+def test_the_safety_layout_comes_first_and_shows_the_number_before_the_words() -> None:
+    """APL draws the first of mainTemplate's items whose ``when`` holds: the safety layout
+    is first, and in it the number's frame comes before the words."""
+    document = presentation.load().answer
+    safety = document["mainTemplate"]["items"][0]
+    assert safety["when"] == "${payload.answer.safety}"
+    assert [item["type"] for item in safety["items"]] == ["Call", "ScrollView"]
+    sizes = document["resources"]
+    for dimensions in (resource["dimensions"] for resource in sizes):
+        if "callSize" in dimensions and "answerSize" in dimensions:
+            assert int(dimensions["callSize"][:-2]) > 2 * int(dimensions["titleSize"][:-2])

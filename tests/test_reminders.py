@@ -79,10 +79,11 @@ def conversation(api: RemindersApi, now: datetime, *, granted: bool = True) -> C
     return talk
 
 
-def number_then_yes(talk: Conversation, when: str) -> Heard:
-    """The number, read while the line is closed, ends with the offer; then yes."""
+def number_then_yes(talk: Conversation, when: str, offer: str = "reminder_offer") -> Heard:
+    """The number, read while the line is closed, ends with the offer (``offer``: its
+    words where a bank holiday makes the next opening a "may"); then yes."""
     heard = talk.intent("HelplineIntent")
-    assert heard.speech.endswith(said("reminder_offer", when=when))
+    assert heard.speech.endswith(said(offer, when=when))
     assert heard.attributes["pending"] == "reminder" and not heard.ends_session
     return talk.intent("AMAZON.YesIntent")
 
@@ -170,13 +171,25 @@ def test_when_can_i_call_while_closed_offers_the_reminder(api: RemindersApi) -> 
 
 def test_bank_holiday_monday_reminds_on_tuesday(api: RemindersApi) -> None:
     talk = conversation(api, EASTER_MONDAY)
-    heard = number_then_yes(talk, when_tomorrow())
+    heard = number_then_yes(talk, when_tomorrow(), "reminder_offer_holiday")
     assert_reminder_at(api, "2026-04-07T09:00:00")
     assert heard.speech.startswith(said("reminder_set", when=when_tomorrow()))
 
 
+def test_on_a_bank_holiday_the_reminder_offer_keeps_the_may_of_the_sentence_before_it() -> None:
+    """"It may next open tomorrow at 9am." is not followed by "when the line opens" as if
+    it were certain (docs/behaviour.md §6)."""
+    heard = Conversation(now=EASTER_MONDAY).intent("HelplineIntent")
+    when = when_tomorrow()
+    may = said("helpline_holiday_today", where=said("holiday_where"), when=when)
+    offer = said("reminder_offer_holiday", when=when)
+    assert may in heard.speech and heard.speech.endswith(offer)
+    assert heard.speech.index(may) < heard.speech.index(offer)
+    assert "may" in offer and said("reminder_offer", when=when) not in heard.speech
+
+
 def test_the_weekend_before_a_bank_holiday_reminds_on_tuesday(api: RemindersApi) -> None:
-    number_then_yes(conversation(api, BEFORE_MAY_BANK_HOLIDAY), when_day("Tuesday"))
+    number_then_yes(conversation(api, BEFORE_MAY_BANK_HOLIDAY), when_day("Tuesday"), "reminder_offer_holiday")
     assert_reminder_at(api, "2026-05-05T09:00:00")
 
 
@@ -188,7 +201,7 @@ def test_saturday_evening_before_st_andrews_day_reminds_on_monday_9am(api: Remin
 
 
 def test_christmas_eve_reminds_after_the_moved_boxing_day(api: RemindersApi) -> None:
-    number_then_yes(conversation(api, CHRISTMAS_EVE_EVENING), when_day("Tuesday"))
+    number_then_yes(conversation(api, CHRISTMAS_EVE_EVENING), when_day("Tuesday"), "reminder_offer_holiday")
     assert_reminder_at(api, "2026-12-29T09:00:00")
 
 

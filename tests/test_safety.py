@@ -39,8 +39,8 @@ def test_crisis_answer_is_samaritans_and_999_first_and_keeps_the_session_open(ta
     assert "Would you like" not in heard.speech  # nothing else in that answer
     assert not heard.ends_session
     assert heard.reprompt == said("crisis_reprompt") and SAMARITANS_DIGITS in heard.reprompt_ssml
-    assert heard.card["title"] == said("crisis_card_title")
-    assert "116 123" in heard.card["text"] and "999" in heard.card["text"]
+    assert heard.card["title"] == said("crisis_card_title") and "116 123" in heard.card["title"]
+    assert "999" in heard.card["text"]
 
 
 def test_crisis_about_someone_else_gets_the_same_calm_answer(talk: Conversation) -> None:
@@ -145,13 +145,22 @@ def test_an_emergency_beyond_doubt_starts_call_999_now_and_asks_nothing_else(tal
     assert heard.card["title"] == said("emergency_card_title")
 
 
-def test_urgent_help_is_999_then_111_and_keeps_the_session_open(talk: Conversation) -> None:
+def test_urgent_help_is_the_hospital_team_then_999_then_111_and_keeps_the_session_open(
+    talk: Conversation,
+) -> None:
+    """As in UK practice for a temperature during chemotherapy, new numbness or weakness in
+    the legs, or sudden confusion: the 24-hour number the hospital team gave them first, 999
+    in an emergency, NHS 111 if they cannot reach the team (docs/behaviour.md §4.1)."""
     heard = talk.intent("UrgentHelpIntent")  # "she's got a high temperature after chemo"
     assert heard.speech.startswith(said("urgent"))
-    assert heard.speech.index("999") < heard.speech.index("NHS 111")
+    order = [heard.speech.index(words) for words in ("hospital team", "24-hour", "999", "NHS 111")]
+    assert order == sorted(order)
     assert DIGITS_999 in heard.ssml
-    assert not heard.ends_session and heard.reprompt
-    assert heard.card["title"] == said("emergency_card_title")
+    assert not heard.ends_session and heard.reprompt == said("urgent_reprompt")
+    assert heard.reprompt.index("hospital team") < heard.reprompt.index("999")
+    assert heard.card["title"] == said("urgent_card_title")
+    card = heard.card["text"]
+    assert card.index("hospital team") < card.index("999") < card.index("NHS 111")
 
 
 def test_urgent_help_after_the_number_was_read_asks_what_else(talk: Conversation) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from skill import dialogue, knowledge
 from skill.presentation import styled
 from tests.conftest import Conversation
@@ -51,7 +53,7 @@ def test_screen_device_answer_touch_next_topic_then_hears_and_sees_it() -> None:
     assert screen["title"] == styled(bone_pain.title)
     assert screen["text"] == styled(bone_pain.card)
     assert screen["source"] == styled(KNOWN.source.card_line)
-    assert screen["helpline"]["shown"] is True and screen["helpline"]["number"] == NUMBER
+    assert screen["number"]["shown"] is True and screen["number"]["number"] == NUMBER
     buttons = screen["next"]["buttons"]
     assert [button["topic"] for button in buttons] == list(bone_pain.next)
 
@@ -107,7 +109,7 @@ def test_welcome_screen_suggests_topics_to_start_with() -> None:
     assert screen is not None
     assert [button["topic"] for button in screen["next"]["buttons"]] == list(KNOWN.starters)
     assert screen["next"]["heading"] == WORDS.say("screen_start")
-    assert screen["helpline"]["shown"] is False
+    assert screen["number"]["shown"] is False
 
 
 def test_helpline_screen_shows_the_number_large() -> None:
@@ -115,19 +117,65 @@ def test_helpline_screen_shows_the_number_large() -> None:
     show.open()
     screen = show.intent("HelplineIntent").screen
     assert screen is not None
-    assert screen["helpline"]["shown"] is True
-    assert screen["helpline"]["number"] == NUMBER
-    assert screen["helpline"]["hours"] == KNOWN.helpline.hours_text
+    assert screen["number"]["shown"] is True
+    assert screen["number"]["number"] == NUMBER
+    assert screen["number"]["hours"] == KNOWN.helpline.hours_text
 
 
-def test_emergency_screen_does_not_put_the_nurse_number_first() -> None:
+#: The safety answers whose own number is first and biggest on their screen: the intent,
+#: the service whose number it is, and the label above the number (docs/behaviour.md §8).
+SAFETY_SCREENS = [
+    ("CrisisIntent", "samaritans", WORDS.say("screen_samaritans")),
+    ("OverdoseIntent", "emergency", ""),
+    ("EmergencyIntent", "emergency", ""),
+]
+
+
+@pytest.mark.parametrize(("intent", "service", "label"), SAFETY_SCREENS)
+def test_a_safety_screen_shows_its_own_number_in_the_frame_and_nothing_else(
+    intent: str, service: str, label: str
+) -> None:
     show = Conversation(screen=True)
     show.open()
-    screen = show.intent("EmergencyIntent").screen
+    heard = show.intent(intent)
+    screen = heard.screen
     assert screen is not None
-    assert "999" in screen["text"]
-    assert screen["helpline"]["shown"] is False
+    assert screen["safety"] is True
+    assert screen["number"]["shown"] is True
+    assert screen["number"]["number"] == KNOWN.services[service].display
+    assert screen["number"]["label"] == label
+    assert screen["number"]["number"] != NUMBER  # never the nurse number over it
     assert screen["next"]["buttons"] == []
+    assert screen["source"] == ""
+    assert screen["text"] == styled(heard.card["text"])
+
+
+@pytest.mark.parametrize("intent", ["CrisisIntent", "OverdoseIntent", "EmergencyIntent", "UrgentHelpIntent"])
+def test_no_safety_card_or_screen_carries_the_page_credit(intent: str) -> None:
+    """Their advice is not the page's (docs/behaviour.md §1.3)."""
+    for heard in (Conversation().intent(intent), Conversation(screen=True).intent(intent)):
+        assert KNOWN.source.card_line not in heard.card["text"]
+        assert KNOWN.source.page_title not in heard.card["text"]
+        if heard.screen is not None:
+            assert heard.screen["source"] == ""
+
+
+def test_the_emergency_screen_says_what_the_voice_says() -> None:
+    heard = Conversation(screen=True).intent("EmergencyIntent")
+    assert heard.screen is not None
+    assert heard.screen["text"] == styled(WORDS.say("emergency_now")) == styled(heard.speech)
+    assert heard.card["title"] == WORDS.say("emergency_card_title")
+
+
+def test_the_urgent_screen_has_no_number_over_its_words() -> None:
+    """Its first call is the hospital team's 24-hour number, which only the user has: no
+    number is put above it, and the nurse number is not put over it either."""
+    heard = Conversation(screen=True).intent("UrgentHelpIntent")
+    screen = heard.screen
+    assert screen is not None
+    assert screen["safety"] is True and screen["number"]["shown"] is False
+    assert screen["title"] == WORDS.say("urgent_card_title")
+    assert screen["text"] == styled(WORDS.say("urgent_card"))
 
 
 def test_crisis_screen_has_samaritans_and_no_buttons() -> None:
@@ -135,8 +183,7 @@ def test_crisis_screen_has_samaritans_and_no_buttons() -> None:
     show.open()
     screen = show.intent("CrisisIntent").screen
     assert screen is not None
-    assert "116 123" in screen["text"]
-    assert screen["helpline"]["shown"] is False
+    assert screen["number"]["number"] == KNOWN.services["samaritans"].display
     assert screen["next"]["buttons"] == []
 
 

@@ -1,7 +1,9 @@
-"""Cards and screens: every card names the source; on a device with a screen (an Echo
-Show) the reply's card is also shown, with the nurse line's number where it is relevant
-and topics to touch next. A handler says what its card holds and what it is about (a
-``Card``); ``Turn`` sends it, and shows it on a screen, from that alone."""
+"""Cards and screens: every card names the source, but a safety answer's (its advice is
+not the page's); on a device with a screen (an Echo Show) the reply's card is also shown,
+with the nurse line's number where it is relevant and topics to touch next, or, for a
+safety answer, its own number first and biggest. A handler says what its card holds and
+what it is about (a ``Card``); ``Turn`` sends it, and shows it on a screen, from that
+alone."""
 
 from __future__ import annotations
 
@@ -31,6 +33,12 @@ class Card(NamedTuple):
     helpline: bool = False
     #: The welcome or the help: topics to start with.
     starters: bool = False
+    #: A safety answer (crisis, overdose, emergency, urgent help): no page credit, and on a
+    #: screen nothing but ``call`` and the card's words.
+    safety: bool = False
+    #: The number that matters on a safety answer's screen (116 123, 999): first, and the
+    #: biggest thing on it.
+    call: presentation.Number | None = None
 
 
 def topic_card(topic: Topic) -> Card:
@@ -51,8 +59,15 @@ def helpline_card(
     return Card(title, line(text_key, number=helpline.display, hours=helpline.hours_text), helpline=True)
 
 
+def safety_card(title: str, text: str, call: presentation.Number | None = None) -> Card:
+    """A safety answer's card: its own words and numbers, no page credit."""
+    return Card(title, text, safety=True, call=call)
+
+
 def standard_card(card: Card, source: Source) -> StandardCard:
-    """The card the Alexa app shows: every card names the source."""
+    """The card the Alexa app shows: every card names the source, but a safety answer's."""
+    if card.safety:
+        return StandardCard(title=card.title, text=card.text)
     return StandardCard(title=card.title, text=f"{card.text}\n\n{source.card_line}")
 
 
@@ -69,7 +84,10 @@ def screen(card: Card, pending: Pending | None, line: Lines, knowledge: Knowledg
     """What the screen shows with a reply: the card's words in large type, the nurse
     line's number large where it is relevant (the reply offers it, is about it, or
     the nurses are the natural next step; never over a crisis or an emergency, whose
-    own numbers come first), the source, and topics to touch next."""
+    own numbers come first), the source, and topics to touch next. A safety answer's
+    screen has its own number first and biggest, its words, and nothing else."""
+    if card.safety:
+        return presentation.Screen(title=card.title, text=card.text, number=card.call, safety=True)
     topic = card.topic
     number = None
     if card.helpline or (topic is not None and (pending == "helpline" or topic.nurses_next)):

@@ -46,6 +46,12 @@ class LineHours:
         """The line is closed now, with an opening ahead: one a reminder can be set for."""
         return not self.status.open_now and self.status.next_opening is not None
 
+    @property
+    def may_open_sooner(self) -> bool:
+        """A bank holiday stands between now and the next opening: it *may* be then, and
+        what is said of it says "may" (docs/behaviour.md §6)."""
+        return self.status.after_holiday
+
     def when_next_open(self) -> str:
         """'today at 9am', 'tomorrow at 9am' or 'on Monday at 9am'."""
         opening = self.status.next_opening

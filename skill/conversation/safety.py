@@ -1,6 +1,8 @@
 """Safety first: an overdose already taken gets 999 and then Samaritans, a crisis
 Samaritans and 999, an emergency beyond doubt "Call 999 now.", and urgent words that
-leave room for doubt 999 or NHS 111, before anything else; the conversation stays open.
+leave room for doubt the hospital team's 24-hour number, 999 in an emergency and NHS 111,
+before anything else; the conversation stays open. Their cards carry no page credit, and
+on a screen the number that matters (116 123, 999) comes first and biggest.
 
 Two ways in: the overdose, crisis, emergency and urgent-help intents, and a safety net
 for any intent whose slot holds urgent words ("chest pain" heard as a symptom the model
@@ -23,7 +25,14 @@ from skill.conversation.base import IntentHandler
 from skill.conversation.slots import resolved_value_id, spoken_words
 from skill.conversation.turn import Turn, turn_of
 from skill.knowledge.safety_words import URGENCIES, SafetyWords, Urgency
+from skill.presentation import Number
 from skill.speech import Speech
+
+
+def number_of(turn: Turn, service: str, label_key: str | None = None) -> Number:
+    """A service's number ([services] in the knowledge) for the top of a safety screen."""
+    label = turn.line(label_key) if label_key else ""
+    return Number(label, turn.knowledge.services[service].display)
 
 
 def crisis_answer(turn: Turn) -> Response:
@@ -33,9 +42,10 @@ def crisis_answer(turn: Turn) -> Response:
     turn.session.crisis_answered()
     speech = Speech().say(turn.line("crisis"))
     reprompt = Speech().say(turn.line("crisis_reprompt"))
-    card = cards.Card(
+    card = cards.safety_card(
         turn.line("crisis_card_title"),
         turn.line("crisis_card", number=helpline.display, hours=helpline.hours_text),
+        number_of(turn, "samaritans", "screen_samaritans"),
     )
     return turn.reply_as_given(speech, reprompt=reprompt, card=card, pending=None)
 
@@ -46,7 +56,9 @@ def overdose_answer(turn: Turn) -> Response:
     turn.session.crisis_answered()
     speech = Speech().say(turn.line("overdose"))
     reprompt = Speech().say(turn.line("overdose_reprompt"))
-    card = cards.Card(turn.line("overdose_card_title"), turn.line("overdose_card"))
+    card = cards.safety_card(
+        turn.line("overdose_card_title"), turn.line("overdose_card"), number_of(turn, "emergency")
+    )
     return turn.reply_as_given(speech, reprompt=reprompt, card=card, pending=None)
 
 
@@ -55,21 +67,24 @@ def emergency_answer(turn: Turn) -> Response:
     now." and nothing after it to answer; a reprompt with 999 keeps the session open."""
     speech = Speech().say(turn.line("emergency_now"))
     reprompt = Speech().say(turn.line("emergency_now_reprompt"))
-    card = cards.Card(turn.line("emergency_card_title"), turn.line("emergency_card"))
+    card = cards.safety_card(
+        turn.line("emergency_card_title"), turn.line("emergency_card"), number_of(turn, "emergency")
+    )
     return turn.reply_as_given(speech, reprompt=reprompt, card=card, pending=None)
 
 
 def urgent_answer(turn: Turn) -> Response:
-    """Urgent words that leave room for doubt (a temperature during chemotherapy, sudden
-    confusion, pain the medicines do not touch): 999 in an emergency, then NHS 111 or the
-    hospital team; then, unless the user has heard the number or declined it, the nurse
-    helpline offer. The session stays open."""
+    """Urgent words that leave room for doubt (a temperature during chemotherapy, new
+    numbness or weakness in the legs, sudden confusion, pain the medicines do not touch):
+    as in UK practice, the hospital team's 24-hour number first, 999 in an emergency, NHS
+    111 if the team cannot be reached; then, unless the user has heard the number or
+    declined it, the nurse helpline offer. The session stays open."""
     speech = Speech().say(turn.line("urgent")).pause(500)
-    card = cards.Card(turn.line("emergency_card_title"), turn.line("emergency_card"))
+    card = cards.safety_card(turn.line("urgent_card_title"), turn.line("urgent_card"))
     if not offers.offers_helpline(turn.session, "offer"):
         return turn.reply_with_closing(speech, closing="anything_else", card=card)
     speech.say(turn.line("urgent_follow_up"))
-    reprompt = Speech().say(turn.line("offer_helpline_reprompt"))
+    reprompt = Speech().say(turn.line("urgent_reprompt"))
     return turn.reply_as_given(speech, reprompt=reprompt, card=card, pending="helpline")
 
 
@@ -101,7 +116,7 @@ class EmergencyHandler(IntentHandler):
 
 
 class UrgentHelpHandler(IntentHandler):
-    """ "I'm in terrible pain", "she's very confused": 999 in an emergency, NHS 111 if not."""
+    """ "I'm in terrible pain", "she's very confused": the hospital team, 999, NHS 111."""
 
     intents = ("UrgentHelpIntent",)
 

@@ -129,7 +129,8 @@ class Turn:
         if hours is not None and hours.opens_later:
             when = hours.when_next_open()
             self.session.offered_reminder()
-            speech.say(self.line("reminder_offer", when=when))
+            offer = "reminder_offer_holiday" if hours.may_open_sooner else "reminder_offer"
+            speech.say(self.line(offer, when=when))
             reprompt = Speech().say(self.line("reminder_offer_reprompt", when=when))
             return self.reply_as_given(
                 speech, reprompt=reprompt, card=card, pending="reminder", repeatable=repeatable, replay=replay

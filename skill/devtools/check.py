@@ -215,13 +215,15 @@ def check_responses(model: dict[str, Any]) -> Problems:
     return problems
 
 
-#: What is spoken in a whole turn (answer, disclaimer and offer), in words: an answer on
-#: the first turn of a session; its fuller version ("tell me more"); the nurse line's
+#: What is spoken in a whole turn (answer, disclaimer and offer), in words: an answer (or a
+#: safety answer) on the first turn of a session; its fuller version ("tell me more"); the nurse line's
 #: number while the line is open, and while it is closed (with the reminder offer).
 TURN_WORD_LIMIT = 60
 MORE_TURN_WORD_LIMIT = 90
 HELPLINE_OPEN_WORD_LIMIT = 60
 HELPLINE_CLOSED_WORD_LIMIT = 70
+#: The safety answers, each on a session's first turn, keep to TURN_WORD_LIMIT too.
+SAFETY_INTENTS = ("OverdoseIntent", "CrisisIntent", "EmergencyIntent", "UrgentHelpIntent")
 OPEN = datetime(2026, 3, 2, 11, tzinfo=UTC)
 CLOSED = datetime(2026, 3, 7, 20, tzinfo=UTC)
 
@@ -268,6 +270,12 @@ def check_turn_lengths(known: knowledge.Knowledge, model: dict[str, Any] | None 
         count = spoken_words(handlers[OPEN](envelope, None))
         if count > limit:
             problems.append(f"turn length: {label} is {count} words spoken, over {limit}")
+    for intent in SAFETY_INTENTS:
+        count = spoken_words(handlers[OPEN](Session().intent(intent), None))
+        if count > TURN_WORD_LIMIT:
+            problems.append(
+                f"turn length: the answer to {intent} is {count} words spoken, over {TURN_WORD_LIMIT}"
+            )
     for when, limit in ((OPEN, HELPLINE_OPEN_WORD_LIMIT), (CLOSED, HELPLINE_CLOSED_WORD_LIMIT)):
         count = spoken_words(handlers[when](Session().intent("HelplineIntent"), None))
         if count > limit:
@@ -343,6 +351,7 @@ def run(
     load_knowledge: Callable[[], knowledge.Knowledge] = knowledge.load,
     load_dialogue: Callable[[], dialogue.Dialogue] = dialogue.load,
     load_provenance: Callable[[], provenance.Entries] = provenance.load,
+    load_dialogue_provenance: Callable[[], provenance.Entries] = provenance.load_dialogue,
 ) -> Problems:
     """Every problem found; an empty list means the check passes."""
     if model is None:
@@ -358,8 +367,13 @@ def run(
     if problems[:1] == [_MALFORMED]:
         return problems  # the rest needs the model's basic shape
     problems += check_content(model, known)
+    page = provenance.read_page()
     try:
-        problems += provenance.problems(known, load_provenance(), provenance.read_page())
+        problems += provenance.problems(known, load_provenance(), page)
+    except provenance.ProvenanceError as error:
+        problems.append(str(error))
+    try:
+        problems += provenance.dialogue_problems(words, load_dialogue_provenance(), known, page)
     except provenance.ProvenanceError as error:
         problems.append(str(error))
     problems += check_dialogue(words)
@@ -382,8 +396,11 @@ def notes() -> list[str]:
 
 
 def provenance_line() -> str:
-    """How many sentences of the content are traced to the page, and how many carry no fact."""
-    return provenance.counts_line(knowledge.load(), provenance.load())
+    """How many sentences of the content and the dialogue are traced to what they rest on,
+    and how many carry no fact."""
+    return provenance.counts_line(
+        knowledge.load(), provenance.load(), dialogue.load(), provenance.load_dialogue()
+    )
 
 
 def model_size_line() -> str:

@@ -1,10 +1,13 @@
 """Render the skill's screens in a real browser: ``python -m skill.devtools.screens``.
 
 A short conversation on an Echo Show (the welcome, "what can help with bone pain", a
-touch on its first button, the nurse number) runs through the real handler; each
-RenderDocument directive the skill sends is drawn by Amazon's APL viewhost for the web in
-Chromium (``screens/render.mjs``) at two screen sizes. Screenshots and the text read back
-from each rendered page go to ``build/screens/``. ``make screens-deps`` installs the
+touch on its first button, the nurse number) and the four safety answers (crisis,
+overdose, emergency, urgent help), each in a session of its own, run through the real
+handler; each RenderDocument directive the skill sends is drawn by Amazon's APL viewhost
+for the web in Chromium (``screens/render.mjs``) at two screen sizes. Screenshots, the
+text read back from each rendered page and, where a screen shows a number in its frame,
+that number as the browser laid it out (its font size beside the largest other text, its
+box beside the screen's) go to ``build/screens/``. ``make screens-deps`` installs the
 browser and the renderer; ``make screens`` runs this.
 """
 
@@ -48,6 +51,27 @@ class RendererUnavailable(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Measured:
+    """The number in a screen's frame, as the browser laid it out, in CSS pixels."""
+
+    number: str
+    #: How many laid-out pieces of text say exactly the number: 1 when it is on one line.
+    pieces: int
+    font_size: float
+    #: The largest font size of any other text on the page.
+    largest_other: float
+    left: float
+    top: float
+    right: float
+    bottom: float
+    #: The highest top of any text outside the number's frame: the number comes first
+    #: when its own top is above it.
+    first_other_top: float
+    #: The number sits inside a frame with a visible border.
+    framed: bool
+
+
+@dataclass(frozen=True)
 class Rendered:
     name: str
     png: Path
@@ -56,6 +80,10 @@ class Rendered:
     #: What the first button's SendEvent sent when it was clicked, if one was.
     touched: list[Any] | None
     problems: list[str]
+    #: The screen's size in CSS pixels (width, height).
+    size: tuple[int, int] = (0, 0)
+    #: The number in the frame, measured; None when the screen shows none.
+    measured: Measured | None = None
 
 
 def browser_path() -> str:
@@ -99,13 +127,38 @@ def conversation() -> list[tuple[str, dict[str, Any], str | None]]:
     answer = scenes[-1][1]["datasources"]["answer"]
     turn("touched", session.user_event(["topic", answer["next"]["buttons"][0]["topic"]]), first_button)
     turn("helpline", session.intent("HelplineIntent"), lambda _: None)
+    # The safety answers, each the first turn of a session of its own.
+    for name, intent in SAFETY_SCENES.items():
+        session = Session(viewport=ECHO_SHOW_8)
+        turn(name, session.intent(intent), lambda _: None)
     return scenes
+
+
+#: The safety screens drawn: name -> the intent whose answer it is.
+SAFETY_SCENES = {
+    "crisis": "CrisisIntent",
+    "overdose": "OverdoseIntent",
+    "emergency": "EmergencyIntent",
+    "urgent": "UrgentHelpIntent",
+}
+
+
+def framed_number(directive: dict[str, Any]) -> str | None:
+    """The number a directive shows in its frame, if it shows one: what to measure."""
+    number = directive["datasources"]["answer"]["number"]
+    return str(number["number"]) if number["shown"] else None
 
 
 def write_scenes(out: Path = OUT) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     scenes = [
-        {"name": f"{name}-{size}", "viewport": viewport, "directive": directive, "touch": touch}
+        {
+            "name": f"{name}-{size}",
+            "viewport": viewport,
+            "directive": directive,
+            "touch": touch,
+            "measure": framed_number(directive),
+        }
         for name, directive, touch in conversation()
         for size, viewport in VIEWPORTS.items()
     ]
@@ -140,6 +193,8 @@ def render(out: Path = OUT) -> dict[str, Rendered]:
             text=item["text"],
             touched=item["touched"],
             problems=item["problems"],
+            size=(item["viewport"]["width"], item["viewport"]["height"]),
+            measured=Measured(**item["measured"]) if item.get("measured") else None,
         )
         for item in rendered
     }
@@ -152,7 +207,14 @@ def main() -> int:
         print(error, file=sys.stderr)
         return 1
     for item in rendered.values():
-        print(f"{item.png.relative_to(ROOT)}  touched={item.touched}")
+        line = f"{item.png.relative_to(ROOT)}  touched={item.touched}"
+        if item.measured is not None:
+            m = item.measured
+            line += (
+                f"  {m.number!r}: {m.font_size:g}px (next largest {m.largest_other:g}px), "
+                f"box {m.left:g},{m.top:g} to {m.right:g},{m.bottom:g} of {item.size[0]}x{item.size[1]}"
+            )
+        print(line)
     return 0
 
 

@@ -33,6 +33,8 @@ MORE_WORD_LIMIT = 90
 NEXT_LIMIT = 4
 #: The groups of options a topic may belong to ('' for none).
 GROUPS = frozenset({"", "treatment", "symptom", "site"})
+#: The services whose numbers the safety screens show ([services]).
+REQUIRED_SERVICES = frozenset({"emergency", "samaritans"})
 
 
 class ContentError(ValueError):
@@ -91,6 +93,18 @@ class Helpline(NamedTuple):
     hours_text: str
 
 
+class Service(NamedTuple):
+    """A service a safety answer names (999, Samaritans, NHS 111, the hospital team): not
+    on the page, so its facts are written here, and its number is shown from here."""
+
+    id: str
+    name: str
+    #: Its number as written ("116 123"); empty for one the skill cannot know.
+    display: str
+    #: What the skill says of it, in a sentence: what the dialogue's sentences rest on.
+    facts: str
+
+
 class Source(NamedTuple):
     organisation: str
     page_title: str
@@ -107,6 +121,8 @@ class Knowledge(NamedTuple):
     safety: SafetyWords
     #: Topics to suggest before any question (topic ids): buttons on the welcome screen.
     starters: tuple[str, ...] = ()
+    #: The services the safety answers name, by id ([services]).
+    services: Mapping[str, Service] = MappingProxyType({})
 
     def topic_for_intent(self, intent: str) -> Topic | None:
         """The topic that answers ``intent`` outright, if any."""
@@ -309,6 +325,12 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
         raise ContentError(f"helpline: 'hours_text' must say {expected_hours!r}, as the hours above do")
     _check_hours_mentions(topics, helpline)
 
+    services_table = data.get("services", {})
+    services = {service_id: _service(service_id, table) for service_id, table in services_table.items()}
+    missing = sorted(REQUIRED_SERVICES - set(services))
+    if missing:
+        raise ContentError(f"services: no [services.{missing[0]}]: the safety screens show its number")
+
     source_table = data.get("source", {})
     source = Source(
         organisation=_text(source_table, "organisation", "source"),
@@ -325,7 +347,26 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
         source=source,
         safety=_safety(data.get("safety")),
         starters=starters,
+        services=MappingProxyType(services),
     )
+
+
+def _service(service_id: str, table: Any) -> Service:
+    where = f"services.{service_id}"
+    if not isinstance(table, dict):
+        raise ContentError(f"{where}: must be a table")
+    unknown = set(table) - {"name", "display", "facts"}
+    if unknown:
+        raise ContentError(f"{where}: unknown keys {sorted(unknown)}")
+    service = Service(
+        id=service_id,
+        name=_text(table, "name", where),
+        display=_optional_text(table, "display", where),
+        facts=_text(table, "facts", where),
+    )
+    if service.display and not all(group.isdigit() for group in service.display.split(" ")):
+        raise ContentError(f"{where}: 'display' must be digits in groups, like '116 123'")
+    return service
 
 
 def _check_suggested(ids: tuple[str, ...], topics: Mapping[str, Topic], where: str, avoid: str = "") -> None:

@@ -54,11 +54,12 @@ class Button(NamedTuple):
 
 
 class Number(NamedTuple):
-    """A phone number shown large, with what it is and when it answers."""
+    """A phone number shown large in a frame, with what it is (``label``) and when it
+    answers (``hours``); either may be empty."""
 
     label: str
     number: str
-    hours: str
+    hours: str = ""
 
 
 class Screen(NamedTuple):
@@ -66,10 +67,14 @@ class Screen(NamedTuple):
 
     title: str
     text: str
-    source: str
+    #: The page credit; empty on a safety screen, whose advice is not the page's.
+    source: str = ""
     number: Number | None = None
     next_heading: str = ""
     buttons: tuple[Button, ...] = ()
+    #: A safety answer (crisis, overdose, emergency, urgent help): its own ``number``
+    #: first and the biggest thing on the screen, its words after it, nothing else.
+    safety: bool = False
 
 
 class Documents(NamedTuple):
@@ -91,9 +96,14 @@ def datasources(screen: Screen) -> dict[str, Any]:
     with its values filled in."""
     data = copy.deepcopy(load().answer_data)
     answer = data["answer"]
-    answer.update(title=styled(screen.title), text=styled(screen.text), source=styled(screen.source))
+    answer.update(
+        safety=screen.safety,
+        title=styled(screen.title),
+        text=styled(screen.text),
+        source=styled(screen.source),
+    )
     if screen.number is not None:
-        answer["helpline"].update(
+        answer["number"].update(
             shown=True,
             label=styled(screen.number.label),
             number=styled(screen.number.number),
