@@ -15,11 +15,12 @@ order (overdose, crisis, emergency, urgent): the safety words of the content
 (``SafetyWords.urgency``) and the phrases of the interaction model's safety cue slot
 (``SafetyCueType`` in ``interaction_models/en-GB.json``: "goodbye letters", "better off
 without me", "walking into the sea"...), which the skill's Alexa door reads from that
-slot; then they are forgotten. As in the skill, the overdose, crisis and emergency answers are the
-whole reply ("Call 999 now." with nothing after it to answer); urgent words that leave
-room for doubt get 999 or NHS 111 first, then the answer asked for. What is not an
-emergency is the matcher's to say too: a question about a dose ("how many paracetamol
-can she have?") is not an overdose, and nothing here looks for dose words of its own.
+slot; then they are forgotten. As in the skill, the overdose, crisis and emergency
+answers are the whole reply ("Call 999 now." with nothing after it to answer); urgent
+words that leave room for doubt get the urgent answer first (the hospital team, 999, NHS
+111), then the answer asked for. What is not an emergency is the matcher's to say too: a
+question about a dose ("how many paracetamol can she have?") is not an overdose, and
+nothing here looks for dose words of its own.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ SAFETY_LINES: dict[Urgency, tuple[str, str, str]] = {
     "overdose": ("overdose", "overdose_card_title", "overdose_card"),
     "crisis": ("crisis", "crisis_card_title", "crisis_card"),
     "emergency": ("emergency_now", "emergency_card_title", "emergency_card"),
-    "urgent": ("urgent", "emergency_card_title", "emergency_card"),
+    "urgent": ("urgent", "urgent_card_title", "urgent_card"),
 }
 #: The safety answers that are the whole reply, as in the skill.
 WHOLE_REPLY: frozenset[Urgency] = frozenset({"overdose", "crisis", "emergency"})
