@@ -36,7 +36,7 @@ from skill.conversation.line_hours import LineHours
 from skill.devtools import provenance
 from skill.dialogue import Dialogue
 from skill.knowledge import ContentError, Knowledge, Topic
-from skill.knowledge.safety_words import URGENCIES, SafetyWords, Urgency, normalised_words
+from skill.knowledge.safety_words import URGENCIES, SafetyWords, Urgency, most_urgent, normalised_words
 from skill.speech import Speech, plain_text
 
 #: The MCP resource that holds the copy of the page every answer comes from.
@@ -202,8 +202,7 @@ class Answers:
         """The first of ``URGENCIES`` that any of these words call for, as the skill's
         safety net finds it in slots; the words are not kept."""
         matchers = (self.known.safety, self.cues)
-        found = {matcher.urgency(text) for text in heard if text for matcher in matchers}
-        return next((kind for kind in URGENCIES if kind in found), None)
+        return most_urgent(matcher.urgency(text) for text in heard if text for matcher in matchers)
 
     def safety(self, kind: Urgency) -> SafetyGuidance:
         said, title, card = SAFETY_LINES[kind]

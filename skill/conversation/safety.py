@@ -14,7 +14,7 @@ name only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -24,7 +24,7 @@ from skill.conversation import cards, offers
 from skill.conversation.base import IntentHandler
 from skill.conversation.slots import resolved_value_id, spoken_words
 from skill.conversation.turn import Turn, turn_of
-from skill.knowledge.safety_words import URGENCIES, SafetyWords, Urgency
+from skill.knowledge.safety_words import SafetyWords, Urgency, most_urgent
 from skill.presentation import Number
 from skill.speech import Speech
 
@@ -130,6 +130,12 @@ class UrgentHelpHandler(IntentHandler):
 SAFETY_CUE_SLOT = "safetyCue"
 
 
+def net_urgency(safety: SafetyWords, spoken: Iterable[str], cue: str | None) -> Urgency | None:
+    """What the slot safety net answers: the most urgent of the safety words heard in any
+    slot and the safety cue slot's value id (None when it matched nothing)."""
+    return most_urgent([cue, *(safety.urgency(text) for text in spoken)])
+
+
 class SlotSafetyNetHandler(AbstractRequestHandler):
     """Any intent whose slots hold crisis or emergency words gets that answer instead:
     no hole between what the model resolves and what the person needs. The safety cue
@@ -139,9 +145,8 @@ class SlotSafetyNetHandler(AbstractRequestHandler):
         self._safety = safety
 
     def urgency(self, handler_input: HandlerInput) -> Urgency | None:
-        found: set[str | None] = {self._safety.urgency(text) for text in spoken_words(handler_input)}
-        found.add(resolved_value_id(handler_input, SAFETY_CUE_SLOT)[1])
-        return next((kind for kind in URGENCIES if kind in found), None)
+        cue = resolved_value_id(handler_input, SAFETY_CUE_SLOT)[1]
+        return net_urgency(self._safety, spoken_words(handler_input), cue)
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return self.urgency(handler_input) is not None

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from skill import knowledge
-from skill.conversation.safety import SAFETY_CUE_SLOT
+from skill.conversation.safety import SAFETY_CUE_SLOT, net_urgency
 from skill.devtools.conversations import SessionOutcome
 from skill.devtools.nlu import FALLBACK, Resolution, Resolver, UtteranceResolver, normalise
-from skill.knowledge import URGENCIES, SafetyWords
+from skill.knowledge import SafetyWords
 
 PHRASINGS = Path(__file__).resolve().parents[2] / "tests" / "phrasings" / "en-GB.tsv"
 #: Near misses in both directions (an overdose taken or a crisis said unusually; emergency
@@ -184,9 +184,9 @@ def answered_as(resolution: Resolution, safety: SafetyWords) -> tuple[str, str]:
     in which case the safety intent whose answer it gives, with no slot. So a line
     "what's chemo, I've written my goodbye letters" that reaches the chemotherapy intent
     with its cue slot filled counts as the crisis answer it gets."""
-    kinds: set[str | None] = {safety.urgency(value.spoken) for value in resolution.slots.values()}
-    kinds |= {value.value_id for name, value in resolution.slots.items() if name == SAFETY_CUE_SLOT}
-    kind = next((kind for kind in URGENCIES if kind in kinds), None)
+    cue = resolution.slots.get(SAFETY_CUE_SLOT)
+    spoken = (value.spoken for value in resolution.slots.values())
+    kind = net_urgency(safety, spoken, cue.value_id if cue else None)
     if kind is not None and resolution.intent not in SAFETY_INTENTS:
         return SAFETY_NET_INTENTS[kind], ""
     plain = Resolution(

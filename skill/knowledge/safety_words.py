@@ -9,6 +9,7 @@ the knowledge loads (``skill.knowledge``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Literal
 
 #: What the safety net can find, in the order it is checked: an overdose already taken
@@ -16,6 +17,13 @@ from typing import Literal
 #: doubt ("Call 999 now."), and urgent words that leave room for doubt (999 or NHS 111).
 Urgency = Literal["overdose", "crisis", "emergency", "urgent"]
 URGENCIES: tuple[Urgency, ...] = ("overdose", "crisis", "emergency", "urgent")
+
+
+def most_urgent(found: Iterable[object]) -> Urgency | None:
+    """The first of ``URGENCIES`` among what was found (other values, None among them,
+    are ignored): an overdose before a crisis before an emergency before urgent words."""
+    kinds = set(found)
+    return next((kind for kind in URGENCIES if kind in kinds), None)
 
 
 def normalised_words(text: str) -> tuple[str, ...]:
