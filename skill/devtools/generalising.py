@@ -371,25 +371,38 @@ def cached_resolver(model: dict[str, Any], directory: Path = CACHE) -> Generalis
     by ``cache_key``), else trained now and stored. A cache that cannot be read or
     written is only slower, never wrong: the resolver is trained instead."""
     path = directory / f"resolver-{cache_key(model)}.pickle"
+    found = read_cached(path)
+    if isinstance(found, GeneralisingResolver):
+        return found
+    resolver = GeneralisingResolver(model)
+    write_cached(path, resolver)
+    return resolver
+
+
+def read_cached(path: Path) -> object | None:
+    """What a cache file holds, or None when it is missing or cannot be read: a cache is
+    only ever slower, never wrong."""
     try:
         with path.open("rb") as file:
-            found = pickle.load(file)
-        if isinstance(found, GeneralisingResolver):
-            return found
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass
-    resolver = GeneralisingResolver(model)
+            return pickle.load(file)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return None
+
+
+def write_cached(path: Path, value: object) -> None:
+    """Keep ``value`` at ``path`` (``<kind>-<key>.pickle``), in place of older files of the
+    same kind, written whole or not at all; a cache that cannot be written is skipped."""
+    kind = path.name.split("-", 1)[0]
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        for stale in directory.glob("resolver-*.pickle"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(f"{kind}-*.pickle"):
             stale.unlink(missing_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")
         with partial.open("wb") as file:
-            pickle.dump(resolver, file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(path)
     except OSError:
         pass
-    return resolver
 
 
 @cache

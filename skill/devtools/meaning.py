@@ -32,7 +32,6 @@ import inspect
 import json
 import math
 import os
-import pickle
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
@@ -54,7 +53,9 @@ from skill.devtools.generalising import (
     CACHE,
     OUT_OF_DOMAIN_SAMPLES,
     SlotFiller,
+    read_cached,
     training_set,
+    write_cached,
 )
 from skill.devtools.nlu import BUILT_IN_SAMPLES, Resolution, load_model, normalise
 
@@ -476,25 +477,12 @@ def cached_meaning_resolver(
     ``EmbeddingStore`` in the same directory, and stored. A cache that cannot be read or
     written is only slower, never wrong."""
     path = directory / f"meaning-{meaning_cache_key(model, encoder.identity, settings)}.pickle"
-    try:
-        with path.open("rb") as file:
-            found = pickle.load(file)
-        if isinstance(found, MeaningResolver) and found.settings == settings:
-            found.encoder = encoder
-            return found
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-        pass
+    found = read_cached(path)
+    if isinstance(found, MeaningResolver) and found.settings == settings:
+        found.encoder = encoder
+        return found
     resolver = MeaningResolver(model, encoder, settings, samples=EmbeddingStore(encoder, directory).embed)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        for stale in directory.glob("meaning-*.pickle"):
-            stale.unlink(missing_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        with partial.open("wb") as file:
-            pickle.dump(resolver, file, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(path)
-    except OSError:
-        pass
+    write_cached(path, resolver)
     return resolver
 
 
