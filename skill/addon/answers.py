@@ -204,6 +204,11 @@ class Answers:
         matchers = (self.known.safety, self.cues)
         return most_urgent(matcher.urgency(text) for text in heard if text for matcher in matchers)
 
+    def guidance(self, *heard: str | None) -> SafetyGuidance | None:
+        """The safety guidance these words call for, to be said first; None for none."""
+        urgency = self.urgency(*heard)
+        return self.safety(urgency) if urgency else None
+
     def safety(self, kind: Urgency) -> SafetyGuidance:
         said, title, card = SAFETY_LINES[kind]
         line = self.known.helpline

@@ -131,8 +131,7 @@ def create_server(*, clock: Clock = utc_now, loopback_only: bool = False) -> Fas
         ),
     )
     def list_topics(question: Question = None) -> Annotated[CallToolResult, TopicsResult]:
-        urgency = answers_of.urgency(question)
-        guidance = answers_of.safety(urgency) if urgency else None
+        guidance = answers_of.guidance(question)
         withheld = guidance is not None and guidance.whole_reply
         topics = None if withheld else answers_of.topics()
         _logged("list_topics", _kind(guidance, "topics"))
@@ -159,8 +158,7 @@ def create_server(*, clock: Clock = utc_now, loopback_only: bool = False) -> Fas
         ],
         question: Question = None,
     ) -> Annotated[CallToolResult, TopicAnswerResult]:
-        urgency = answers_of.urgency(question, topic_id)
-        guidance = answers_of.safety(urgency) if urgency else None
+        guidance = answers_of.guidance(question, topic_id)
         if guidance is not None and guidance.whole_reply:
             _logged("get_topic_answer", _kind(guidance, "topic"))
             return _result(
@@ -188,8 +186,7 @@ def create_server(*, clock: Clock = utc_now, loopback_only: bool = False) -> Fas
         ),
     )
     def get_nurse_helpline(question: Question = None) -> Annotated[CallToolResult, HelplineResult]:
-        urgency = answers_of.urgency(question)
-        guidance = answers_of.safety(urgency) if urgency else None
+        guidance = answers_of.guidance(question)
         status = None if guidance is not None and guidance.whole_reply else answers_of.helpline(clock())
         _logged("get_nurse_helpline", _kind(guidance, "helpline"))
         text = answers.with_safety(guidance, None if status is None else answers.helpline_text(status))
