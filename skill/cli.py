@@ -212,6 +212,7 @@ def command_evaluate(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     kinds = ["exact"] if args.exact else ["ngram", "meaning"] if args.resolver == "both" else [args.resolver]
     sessions = [] if args.phrasings else conversations.read_sessions()
+    farewell_words = evaluation.farewell_words(load_model())
     verdicts: dict[str, evaluation.Verdict] = {}
     for kind in kinds:
         print(f"\n===== {RESOLVERS[kind]} =====\n", file=out, flush=True)
@@ -221,7 +222,7 @@ def command_evaluate(args: argparse.Namespace, out: TextIO) -> int:
         outcomes = evaluation.evaluate(resolver, phrasings)
         evaluation.report(outcomes, out, sets)
         problems = evaluation.failures(outcomes)
-        farewells = evaluation.farewell_lines(outcomes, evaluation.farewell_words(load_model()))
+        farewells = evaluation.farewell_lines(outcomes, farewell_words)
         wrong = [outcome for outcome in farewells if not outcome.right]
         print(
             f"\nsafety lines with a goodbye, stop or cancel word: {len(farewells) - len(wrong)}"
