@@ -63,6 +63,7 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         topics.OtherOptionsHandler(),
         topics.CorrectionHandler(),
         topics.GoBackHandler(),
+        topics.ListItemHandler(),
         # A touch on a screen answers as if its topic had been asked.
         screens.TouchHandler(),
         screens.ScreenErrorHandler(),

@@ -265,12 +265,19 @@ class SlotFiller:
     def heard_slots(self, intent: str, utterance: str) -> dict[str, SlotValue]:
         """The intent's slots filled from the values and synonyms heard, then from its samples.
 
-        Values are found longest first and never overlap; several slots of one type are
-        filled in the order they are heard. Words that a sample's slot position holds but
+        Values are found longest first and never overlap; one slot of a type takes the
+        longest value heard, several slots of one type are filled in the order they are
+        heard. Words that a sample's slot position holds but
         the type does not list come back with no value id (ER_SUCCESS_NO_MATCH).
         """
         words = normalise(utterance).split()
         slot_types = self.intent_slots[intent]
+        whole = self.exact.template_match(intent, " ".join(words))
+        if whole and whole.slots and all(value.value_id for value in whole.slots.values()):
+            # The utterance is one of the intent's samples with its slots filled by
+            # values the types list: as Alexa does, each slot holds what its place holds
+            # ("when are the nurses open and {alsoAsked}").
+            return {name: whole.slots[name] for name in slot_types if name in whole.slots}
         taken = [False] * len(words)
         heard: dict[str, list[tuple[int, SlotValue]]] = {}
         for slot_type in dict.fromkeys(slot_types.values()):
@@ -285,6 +292,10 @@ class SlotFiller:
         for slot_type, found in heard.items():
             names = [name for name, kind in slot_types.items() if kind == slot_type]
             longest_first = sorted(found, key=lambda x: (-len(x[1].spoken.split()), x[0]))
+            if len(names) > 1:
+                # Several slots of one type ("not the {mistakenSite} the {bodySite}"): as
+                # Alexa fills them, by where they are said, in the order declared.
+                longest_first = sorted(longest_first[: len(names)], key=lambda x: x[0])
             for name, (_, value) in zip(names, longest_first, strict=False):
                 slots[name] = SlotValue(name, value.spoken, value.value_id, value.canonical, slot_type)
         if len(slots) < len(slot_types):
