@@ -63,7 +63,6 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         topics.OtherOptionsHandler(),
         topics.CorrectionHandler(),
         topics.GoBackHandler(),
-        topics.ListItemHandler(),
         # A touch on a screen answers as if its topic had been asked.
         screens.TouchHandler(),
         screens.ScreenErrorHandler(),

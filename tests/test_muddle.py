@@ -184,7 +184,7 @@ def test_the_one_taken_back_in_the_same_breath_is_never_answered(talk: Conversat
         "mistakenTreatment": slot_json("mistakenTreatment", "hormone therapy", "TreatmentType", "hormone_therapy", "x"),
         **treatment("radiotherapy"),
     }
-    heard = talk.intent("SameBreathCorrectionIntent", slots)
+    heard = talk.intent("CorrectionIntent", slots)
     assert heard.speech.startswith(speech_of("radiotherapy"))
     assert speech_of("hormone_therapy") not in heard.speech
 
@@ -192,7 +192,7 @@ def test_the_one_taken_back_in_the_same_breath_is_never_answered(talk: Conversat
 def test_a_correction_in_the_same_breath_naming_only_the_one_taken_back_asks_which(talk: Conversation) -> None:
     talk.intent("TreatmentInfoIntent", treatment("chemotherapy"))
     slots = {"mistakenSite": slot_json("mistakenSite", "liver", "BodySiteType", "liver", "liver")}
-    heard = talk.intent("SameBreathCorrectionIntent", slots)  # "not the liver, ..." and nothing more
+    heard = talk.intent("CorrectionIntent", slots)  # "not the liver, ..." and nothing more
     assert heard.speech == said("correction_which", topics="chemotherapy")
     assert not heard.ends_session
 
@@ -274,34 +274,34 @@ def test_two_questions_on_a_first_turn_fit_a_turn() -> None:
 
 def test_the_skin_one_after_the_treatments_is_the_skin_treatment(talk: Conversation) -> None:
     talk.intent("TreatmentOptionsIntent")
-    heard = talk.intent("ListItemIntent", body_site("skin"))
+    heard = talk.intent("CorrectionIntent", body_site("skin"))
     assert heard.speech.startswith(speech_of("electrochemotherapy"))
 
 
 def test_the_lung_one_and_the_tube_one_after_the_ways_of_controlling_symptoms(talk: Conversation) -> None:
     talk.intent("SymptomIntent")  # the ways treatment can help to control symptoms
-    lungs = talk.intent("ListItemIntent", body_site("lungs"))
+    lungs = talk.intent("CorrectionIntent", body_site("lungs"))
     assert lungs.speech.startswith(speech_of("fluid_on_lungs"))  # the item of the list, not the lungs in general
     talk.intent("SymptomIntent")
-    assert talk.intent("ListItemIntent", symptom("fluid_on_lungs")).speech.startswith(speech_of("fluid_on_lungs"))
+    assert talk.intent("CorrectionIntent", symptom("fluid_on_lungs")).speech.startswith(speech_of("fluid_on_lungs"))
 
 
 @pytest.mark.parametrize(("value_id", "topic_id"), [("first", "hormone_therapy"), ("last", "combination")])
 def test_the_first_and_the_last_one_of_the_treatments(talk: Conversation, value_id: str, topic_id: str) -> None:
     talk.intent("TreatmentOptionsIntent")
-    assert talk.intent("ListItemIntent", position(value_id)).speech.startswith(speech_of(topic_id))
+    assert talk.intent("CorrectionIntent", position(value_id)).speech.startswith(speech_of(topic_id))
 
 
 def test_the_list_stays_the_last_list_after_an_item_is_answered(talk: Conversation) -> None:
     talk.intent("SpreadIntent")  # the bones, the skin, the brain
-    assert talk.intent("ListItemIntent", position("last")).speech.startswith(speech_of("spread_brain"))
-    assert talk.intent("ListItemIntent", position("first")).speech.startswith(speech_of("spread_bones"))
+    assert talk.intent("CorrectionIntent", position("last")).speech.startswith(speech_of("spread_brain"))
+    assert talk.intent("CorrectionIntent", position("first")).speech.startswith(speech_of("spread_bones"))
 
 
 def test_a_fragment_after_the_other_options_picks_from_them(talk: Conversation) -> None:
     talk.intent("SpreadIntent", body_site("liver"))
     talk.intent("OtherOptionsIntent")  # besides the liver: the bones, the skin, the brain...
-    assert talk.intent("ListItemIntent", position("first")).speech.startswith(speech_of("spread_bones"))
+    assert talk.intent("CorrectionIntent", position("first")).speech.startswith(speech_of("spread_bones"))
 
 
 def test_a_spoken_fragment_after_a_list_is_its_item_never_a_safety_answer(talk: Conversation) -> None:
@@ -320,17 +320,17 @@ def test_a_spoken_fragment_after_a_list_is_its_item_never_a_safety_answer(talk: 
 def test_a_fragment_with_safety_words_of_its_own_gets_the_safety_answer(talk: Conversation) -> None:
     talk.intent("TreatmentOptionsIntent")
     cue = {"safetyCue": slot_json("safetyCue", "better off without me", "SafetyCueType", "crisis", "crisis")}
-    assert talk.intent("ListItemIntent", {**position("first"), **cue}).speech.startswith(said("crisis"))
+    assert talk.intent("CorrectionIntent", {**position("first"), **cue}).speech.startswith(said("crisis"))
 
 
 def test_a_position_with_no_list_asks_which(talk: Conversation) -> None:
-    heard = talk.intent("ListItemIntent", position("first"))
+    heard = talk.intent("CorrectionIntent", position("first"))
     assert heard.speech == said("correction_nothing")
     assert not heard.ends_session
 
 
 def test_a_fragment_naming_what_no_list_held_answers_it(talk: Conversation) -> None:
-    heard = talk.intent("ListItemIntent", treatment("radiotherapy"))
+    heard = talk.intent("CorrectionIntent", treatment("radiotherapy"))
     assert heard.speech.startswith(speech_of("radiotherapy"))
 
 

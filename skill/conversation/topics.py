@@ -127,13 +127,22 @@ class CorrectionHandler(IntentHandler):
     the topics last answered, most recent first.
 
     Corrected in the same breath ("not the liver, the lungs", "hormone therapy, no hang
-    on, radiotherapy"): ``SameBreathCorrectionIntent`` holds the one taken back in a slot
-    of its own (``mistakenTreatment``, ``mistakenSite``), never read; the one meant is in
-    the usual slot, answered the same way."""
+    on, radiotherapy"): the one taken back is in a slot of its own (``mistakenTreatment``,
+    ``mistakenSite``), never read; the one meant is answered the same way.
 
-    intents = ("CorrectionIntent", "SameBreathCorrectionIntent")
+    A fragment after a list ("the tube one", "the skin one", "the last one"): the item of
+    the last answer that named several things (``SessionState.last_list``) that it picks
+    out, answered as asking for it would answer it. One that names what the list did not
+    hold is answered as naming it would be; one that picks nothing out asks which."""
+
+    intents = ("CorrectionIntent",)
 
     def answer(self, turn: Turn) -> Response:
+        topics = turn.knowledge.topics
+        listed = [topics[topic_id] for topic_id in turn.session.last_list if topic_id in topics]
+        item = picked(turn, listed)
+        if item is not None:
+            return turn.answer_topic(item)
         return answer_named(turn) or which_one(turn)
 
 
@@ -169,24 +178,6 @@ def picked(turn: Turn, listed: list[Topic]) -> Topic | None:
         if item.id in named_ids or sites & set(item.sites):
             return item
     return None
-
-
-class ListItemHandler(IntentHandler):
-    """A fragment after a list ("the tube one", "the skin one", "the last one"): the item
-    of the last answer that named several things (``SessionState.last_list``) that it
-    picks out, answered as asking for it would answer it. A fragment that names a topic
-    the list did not hold is answered as a correction naming it would be; one that picks
-    nothing out asks which one was meant."""
-
-    intents = ("ListItemIntent",)
-
-    def answer(self, turn: Turn) -> Response:
-        topics = turn.knowledge.topics
-        listed = [topics[topic_id] for topic_id in turn.session.last_list if topic_id in topics]
-        item = picked(turn, listed)
-        if item is not None:
-            return turn.answer_topic(item)
-        return answer_named(turn) or which_one(turn)
 
 
 class GoBackHandler(IntentHandler):
