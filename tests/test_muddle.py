@@ -181,7 +181,9 @@ def test_a_correction_in_the_same_breath_answers_the_one_meant(
 
 def test_the_one_taken_back_in_the_same_breath_is_never_answered(talk: Conversation) -> None:
     slots = {
-        "mistakenTreatment": slot_json("mistakenTreatment", "hormone therapy", "TreatmentType", "hormone_therapy", "x"),
+        "mistakenTreatment": slot_json(
+            "mistakenTreatment", "hormone therapy", "TreatmentType", "hormone_therapy", "x"
+        ),
         **treatment("radiotherapy"),
     }
     heard = talk.intent("CorrectionIntent", slots)
@@ -189,7 +191,9 @@ def test_the_one_taken_back_in_the_same_breath_is_never_answered(talk: Conversat
     assert speech_of("hormone_therapy") not in heard.speech
 
 
-def test_a_correction_in_the_same_breath_naming_only_the_one_taken_back_asks_which(talk: Conversation) -> None:
+def test_a_correction_in_the_same_breath_naming_only_the_one_taken_back_asks_which(
+    talk: Conversation,
+) -> None:
     talk.intent("TreatmentInfoIntent", treatment("chemotherapy"))
     slots = {"mistakenSite": slot_json("mistakenSite", "liver", "BodySiteType", "liver", "liver")}
     heard = talk.intent("CorrectionIntent", slots)  # "not the liver, ..." and nothing more
@@ -281,13 +285,19 @@ def test_the_skin_one_after_the_treatments_is_the_skin_treatment(talk: Conversat
 def test_the_lung_one_and_the_tube_one_after_the_ways_of_controlling_symptoms(talk: Conversation) -> None:
     talk.intent("SymptomIntent")  # the ways treatment can help to control symptoms
     lungs = talk.intent("CorrectionIntent", body_site("lungs"))
-    assert lungs.speech.startswith(speech_of("fluid_on_lungs"))  # the item of the list, not the lungs in general
+    assert lungs.speech.startswith(
+        speech_of("fluid_on_lungs")
+    )  # the item of the list, not the lungs in general
     talk.intent("SymptomIntent")
-    assert talk.intent("CorrectionIntent", symptom("fluid_on_lungs")).speech.startswith(speech_of("fluid_on_lungs"))
+    assert talk.intent("CorrectionIntent", symptom("fluid_on_lungs")).speech.startswith(
+        speech_of("fluid_on_lungs")
+    )
 
 
 @pytest.mark.parametrize(("value_id", "topic_id"), [("first", "hormone_therapy"), ("last", "combination")])
-def test_the_first_and_the_last_one_of_the_treatments(talk: Conversation, value_id: str, topic_id: str) -> None:
+def test_the_first_and_the_last_one_of_the_treatments(
+    talk: Conversation, value_id: str, topic_id: str
+) -> None:
     talk.intent("TreatmentOptionsIntent")
     assert talk.intent("CorrectionIntent", position(value_id)).speech.startswith(speech_of(topic_id))
 

@@ -142,7 +142,12 @@ class Turn:
             speech.say(self.line("also_asked", other=name))
             reprompt = Speech().say(self.line("also_asked_reprompt", other=name))
             return self.reply_as_given(
-                speech, reprompt=reprompt, card=card, pending="also_asked", repeatable=repeatable, replay=replay
+                speech,
+                reprompt=reprompt,
+                card=card,
+                pending="also_asked",
+                repeatable=repeatable,
+                replay=replay,
             )
         hours = self.line_hours() if remind and self.session.may_offer_reminder else None
         if hours is not None and hours.opens_later:

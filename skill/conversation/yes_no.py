@@ -1,6 +1,7 @@
 """Yes and no: each answers what is pending (the offer of the number, of a reminder, the
-other of two questions asked at once, or "what else would you like to know?"), by a table; just after the crisis or overdose
-answer, which offers nothing, both give the numbers again, gently."""
+other of two questions asked at once, or "what else would you like to know?"), by a
+table; just after the crisis or overdose answer, which offers nothing, both give the
+numbers again, gently."""
 
 from __future__ import annotations
 
@@ -83,9 +84,8 @@ def yes_to_also_asked(turn: Turn) -> Response:
     topic = turn.knowledge.topics.get(question) if question is not None else None
     if topic is not None:
         return turn.answer_topic(topic)
-    if question in LINE_ANSWERS:
-        return LINE_ANSWERS[question](turn)
-    return YES[None](turn)
+    line_answer = LINE_ANSWERS.get(question) if question is not None else None
+    return line_answer(turn) if line_answer is not None else YES[None](turn)
 
 
 def no_to_also_asked(turn: Turn) -> Response:

@@ -27,8 +27,6 @@ Lambda zip.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import hashlib
 import itertools
 import json
@@ -36,6 +34,7 @@ import os
 import pickle
 import random
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -330,7 +329,9 @@ class SlotFiller:
         slots: dict[str, SlotValue] = {}
         for slot_type, found in heard.items():
             names = [name for name, kind in slot_types.items() if kind == slot_type]
-            found = [(start, value) for start, value in found if self._in_place(intent, slot_type, words, start)]
+            found = [
+                (start, value) for start, value in found if self._in_place(intent, slot_type, words, start)
+            ]
             longest_first = sorted(found, key=lambda x: (-len(x[1].spoken.split()), x[0]))
             if len(names) > 1:
                 # Several slots of one type ("not the {mistakenSite} the {bodySite}"): as

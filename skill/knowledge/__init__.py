@@ -265,7 +265,9 @@ def _topic(topic_id: str, table: Mapping[str, Any]) -> Topic:
     return topic
 
 
-def _check_list(topic: Topic, topics: Mapping[str, Topic], seen_values: Mapping[tuple[str, str], str]) -> None:
+def _check_list(
+    topic: Topic, topics: Mapping[str, Topic], seen_values: Mapping[tuple[str, str], str]
+) -> None:
     """A list names topics, each once, never itself; a place a topic is about is a
     place some topic answers."""
     where = f"topics.{topic.id}"
