@@ -212,6 +212,7 @@ def command_evaluate(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     kinds = ["exact"] if args.exact else ["ngram", "meaning"] if args.resolver == "both" else [args.resolver]
     sessions = [] if args.phrasings else conversations.read_sessions()
+    muddle = [] if args.phrasings else conversations.read_sessions(conversations.MUDDLE_SESSIONS)
     farewell_words = evaluation.farewell_words(load_model())
     verdicts: dict[str, evaluation.Verdict] = {}
     for kind in kinds:
@@ -237,17 +238,22 @@ def command_evaluate(args: argparse.Namespace, out: TextIO) -> int:
             print("", file=out)
             conversations.report(played, out)
             problems += conversations.failures(played)
+        muddled = conversations.evaluate(resolver, muddle) if muddle else []
+        muddle_problems = []
+        if muddle:
+            print("", file=out)
+            conversations.report(muddled, out, "muddle sessions")
+            muddle_problems = [f"muddle: {p}" for p in conversations.failures(muddled, "muddle sessions")]
         done = time.perf_counter()
         print(f"\n({kind}: ready in {ready - started:.1f} s, evaluated in {done - ready:.1f} s)", file=out)
-        verdicts[kind] = evaluation.Verdict(outcomes, played, problems)
+        verdicts[kind] = evaluation.Verdict(outcomes, played, problems, muddled, muddle_problems)
     evaluation.summary(verdicts, sets, out)
     for kind, verdict in verdicts.items():
-        for problem in verdict.problems:
-            if kind in evaluation.HELD:
-                print(f"evaluate failed [{kind}]: {problem}", file=out)
-            else:
-                print(f"below its floors, not yet held [{kind}]: {problem}", file=out)
-    return 1 if any(verdict.problems for kind, verdict in verdicts.items() if kind in evaluation.HELD) else 0
+        for problem in verdict.failed(kind):
+            print(f"evaluate failed [{kind}]: {problem}", file=out)
+        for problem in verdict.below(kind):
+            print(f"below its floors, not yet held [{kind}]: {problem}", file=out)
+    return 1 if any(verdict.failed(kind) for kind, verdict in verdicts.items()) else 0
 
 
 def command_replay(args: argparse.Namespace, out: TextIO) -> int:

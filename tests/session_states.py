@@ -20,7 +20,7 @@ from typing import Any, get_args
 from hypothesis import strategies as st
 
 from skill import knowledge
-from skill.conversation.state import Content, Pending, Replay, SessionState
+from skill.conversation.state import LINE_QUESTIONS, Content, Pending, Replay, SessionState
 from skill.preferences import Preferences, Rate
 from skill.speech import Speech
 
@@ -99,6 +99,12 @@ _contents = st.builds(
 MOVES: dict[str, st.SearchStrategy[Move]] = {
     "answered": st.tuples(st.sampled_from(TOPICS), st.booleans()).map(
         lambda drawn: lambda session: session.answered(drawn[0], more=drawn[1])
+    ),
+    "asked_also": st.sampled_from([*TOPICS, *LINE_QUESTIONS]).map(
+        lambda question: lambda session: session.asked_also(question)
+    ),
+    "named_list": st.lists(st.sampled_from(TOPICS), min_size=2, max_size=8).map(
+        lambda topic_ids: lambda session: session.named_list(topic_ids)
     ),
     "answered_about_helpline": st.just(SessionState.answered_about_helpline),
     "read_number": st.just(SessionState.read_number),

@@ -1,5 +1,6 @@
 """Conversations that survive muddle (docs/behaviour.md §3.3): a correction as the next
-turn, and going back to the answer before, from the conversation's history.
+turn or in the same breath, going back to the answer before, from the conversation's
+history, two questions at once, and fragments after a list.
 
 Multi-turn, through the real Lambda handler with Alexa's JSON envelopes; expected words
 are read from the content by key.
@@ -21,6 +22,18 @@ def treatment(value_id: str | None, spoken: str | None = None) -> dict:
 
 def body_site(value_id: str) -> dict:
     return {"bodySite": slot_json("bodySite", value_id, "BodySiteType", value_id, value_id)}
+
+
+def symptom(value_id: str) -> dict:
+    return {"symptom": slot_json("symptom", value_id, "SymptomType", value_id, value_id)}
+
+
+def position(value_id: str) -> dict:
+    return {"position": slot_json("position", value_id, "ListPositionType", value_id, value_id)}
+
+
+def also(value_id: str) -> dict:
+    return {"alsoAsked": slot_json("alsoAsked", value_id, "AlsoAskedType", value_id, value_id)}
 
 
 def speech_of(topic_id: str) -> str:
@@ -140,3 +153,222 @@ def test_go_back_is_understood_as_going_back_and_start_again_still_starts_over(t
     again = talk.say("start again")
     assert again.speech.startswith(said("start_over"))
     assert talk.intent("AMAZON.StartOverIntent").speech.startswith(said("start_over"))
+
+
+def test_go_back_naming_a_place_answers_it_from_earlier_not_the_current_topic(talk: Conversation) -> None:
+    talk.intent("SpreadIntent", body_site("bones"))  # "it's in her bones"
+    talk.intent("TreatmentInfoIntent", treatment("radiotherapy"))
+    talk.intent("TreatmentInfoIntent", treatment("surgery"))
+    bones_slot = {"earlier": slot_json("earlier", "the bones", "EarlierTopicType", "spread_bones", "bones")}
+    heard = talk.intent("GoBackIntent", bones_slot)  # "what did you say about the bones?"
+    bones = KNOWN.topic_for_slot_value("bodySite", "bones")
+    assert bones is not None and heard.speech.startswith(bones.speech)
+    assert not heard.ends_session
+    assert said("start_over") not in heard.speech
+
+
+def test_go_back_by_position_counts_from_the_start_of_the_conversation(talk: Conversation) -> None:
+    talk.intent("TreatmentInfoIntent", treatment("targeted_therapy"))
+    talk.intent("TreatmentInfoIntent", treatment("bisphosphonates"))
+    talk.intent("TreatmentInfoIntent", treatment("radiotherapy"))
+    first = {"position": slot_json("position", "first", "ListPositionType", "first", "first")}
+    heard = talk.intent("GoBackIntent", first)  # "what was the first one again?"
+    assert heard.speech.startswith(speech_of("targeted_therapy"))
+    assert talk.say("what did you say about the bones").speech.startswith(
+        KNOWN.topic_for_slot_value("bodySite", "bones").speech  # type: ignore[union-attr]
+    )
+
+
+# --- Corrections in the same breath -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("utterance", "value_id"),
+    [
+        ("not the liver the lungs", "spread_lungs"),
+        ("hormone therapy no hang on radiotherapy", "radiotherapy"),
+        ("chemo sorry I mean hormone therapy", "hormone_therapy"),
+        ("chemo sorry I mean radiotherapy", "radiotherapy"),
+    ],
+)
+def test_a_correction_in_the_same_breath_answers_the_one_meant(
+    talk: Conversation, utterance: str, value_id: str
+) -> None:
+    talk.intent("TreatmentInfoIntent", treatment("surgery"))  # ends with the offer of the number
+    heard = talk.say(utterance)
+    assert heard.speech.startswith(speech_of(value_id))
+    assert DECLINING is not None and DECLINING.speech not in heard.speech
+    assert said("no_to_offer_first") not in heard.speech
+    assert not heard.ends_session
+    assert talk.intent("AMAZON.YesIntent").speech.startswith(said("helpline_intro"))
+
+
+def test_the_one_taken_back_in_the_same_breath_is_never_answered(talk: Conversation) -> None:
+    slots = {
+        "mistakenTreatment": slot_json(
+            "mistakenTreatment", "hormone therapy", "TreatmentType", "hormone_therapy", "x"
+        ),
+        **treatment("radiotherapy"),
+    }
+    heard = talk.intent("CorrectionIntent", slots)
+    assert heard.speech.startswith(speech_of("radiotherapy"))
+    assert speech_of("hormone_therapy") not in heard.speech
+
+
+def test_a_correction_in_the_same_breath_naming_only_the_one_taken_back_asks_which(
+    talk: Conversation,
+) -> None:
+    talk.intent("TreatmentInfoIntent", treatment("chemotherapy"))
+    slots = {"mistakenSite": slot_json("mistakenSite", "liver", "BodySiteType", "liver", "liver")}
+    heard = talk.intent("CorrectionIntent", slots)  # "not the liver, ..." and nothing more
+    assert heard.speech == said("correction_which", topics="chemotherapy")
+    assert not heard.ends_session
+
+
+# --- Two questions at once ----------------------------------------------------------------
+
+
+def test_two_questions_answer_the_first_then_offer_the_other_and_yes_answers_it(talk: Conversation) -> None:
+    # "what is targeted therapy and when are the nurses open"
+    first = talk.intent("TreatmentInfoIntent", {**treatment("targeted_therapy"), **also("helpline_hours")})
+    offer = said("also_asked", other=said("also_helpline_hours"))
+    assert first.speech.startswith(speech_of("targeted_therapy"))
+    assert first.speech.endswith(offer)
+    assert said("offer_helpline") not in first.speech
+    assert not first.ends_session and first.reprompt
+    second = talk.intent("AMAZON.YesIntent")  # yes to the other question, not to the number
+    assert KNOWN.helpline.hours_text in second.speech
+    assert said("helpline_intro") not in second.speech
+    assert talk.intent("AMAZON.YesIntent").speech.startswith(said("helpline_intro"))
+
+
+def test_yes_to_the_other_topic_answers_it_then_the_offer_of_the_number_stands(talk: Conversation) -> None:
+    first = talk.intent("TreatmentOptionsIntent", also("chemotherapy"))
+    assert first.speech.endswith(said("also_asked", other="chemotherapy"))
+    second = talk.intent("AMAZON.YesIntent")
+    assert second.speech.startswith(speech_of("chemotherapy"))
+    assert second.speech.endswith(said("offer_helpline"))
+    assert talk.intent("AMAZON.YesIntent").speech.startswith(said("helpline_intro"))
+
+
+def test_the_nurse_line_first_then_a_topic_offered(talk: Conversation) -> None:
+    # "when are the nurses open and what is targeted therapy"
+    first = talk.intent("HelplineHoursIntent", also("targeted_therapy"))
+    assert KNOWN.helpline.hours_text in first.speech
+    assert first.speech.endswith(said("also_asked", other="targeted therapy"))
+    assert talk.intent("AMAZON.YesIntent").speech.startswith(speech_of("targeted_therapy"))
+
+
+def test_no_to_the_other_question_keeps_the_conversation_going(talk: Conversation) -> None:
+    talk.intent("TreatmentInfoIntent", {**treatment("chemotherapy"), **also("radiotherapy")})
+    heard = talk.intent("AMAZON.NoIntent")
+    assert speech_of("radiotherapy") not in heard.speech
+    assert heard.speech.endswith(said("offer_helpline"))
+    assert not heard.ends_session
+
+
+def test_the_same_question_twice_is_answered_once(talk: Conversation) -> None:
+    heard = talk.intent("TreatmentInfoIntent", {**treatment("chemotherapy"), **also("chemotherapy")})
+    assert heard.speech.endswith(said("offer_helpline"))
+
+
+def test_a_question_passed_over_is_not_answered_by_a_later_yes(talk: Conversation) -> None:
+    talk.intent("TreatmentInfoIntent", {**treatment("chemotherapy"), **also("radiotherapy")})
+    talk.intent("TreatmentInfoIntent", treatment("surgery"))  # asked something else instead
+    assert talk.intent("AMAZON.YesIntent").speech.startswith(said("helpline_intro"))
+
+
+def test_say_that_again_repeats_the_other_question_and_yes_still_answers_it(talk: Conversation) -> None:
+    talk.intent("TreatmentInfoIntent", {**treatment("chemotherapy"), **also("radiotherapy")})
+    again = talk.intent("AMAZON.RepeatIntent")
+    assert again.speech.endswith(said("also_asked", other="radiotherapy"))
+    assert talk.intent("AMAZON.YesIntent").speech.startswith(speech_of("radiotherapy"))
+
+
+def test_two_questions_on_a_first_turn_fit_a_turn() -> None:
+    """Answer, the note on general information and the other question: at most 60 words."""
+    for intent, slots in (
+        ("TreatmentOptionsIntent", {}),
+        ("TreatmentInfoIntent", treatment("surgery")),
+        ("SpreadIntent", body_site("brain")),
+    ):
+        heard = Conversation().intent(intent, {**slots, **also("helpline_hours")})
+        assert heard.speech.endswith(said("also_asked", other=said("also_helpline_hours")))
+        assert len(heard.speech.split()) <= 60, (intent, heard.speech)
+
+
+# --- Fragments after a list -----------------------------------------------------------
+
+
+def test_the_skin_one_after_the_treatments_is_the_skin_treatment(talk: Conversation) -> None:
+    talk.intent("TreatmentOptionsIntent")
+    heard = talk.intent("CorrectionIntent", body_site("skin"))
+    assert heard.speech.startswith(speech_of("electrochemotherapy"))
+
+
+def test_the_lung_one_and_the_tube_one_after_the_ways_of_controlling_symptoms(talk: Conversation) -> None:
+    talk.intent("SymptomIntent")  # the ways treatment can help to control symptoms
+    lungs = talk.intent("CorrectionIntent", body_site("lungs"))
+    assert lungs.speech.startswith(
+        speech_of("fluid_on_lungs")
+    )  # the item of the list, not the lungs in general
+    talk.intent("SymptomIntent")
+    assert talk.intent("CorrectionIntent", symptom("fluid_on_lungs")).speech.startswith(
+        speech_of("fluid_on_lungs")
+    )
+
+
+@pytest.mark.parametrize(("value_id", "topic_id"), [("first", "hormone_therapy"), ("last", "combination")])
+def test_the_first_and_the_last_one_of_the_treatments(
+    talk: Conversation, value_id: str, topic_id: str
+) -> None:
+    talk.intent("TreatmentOptionsIntent")
+    assert talk.intent("CorrectionIntent", position(value_id)).speech.startswith(speech_of(topic_id))
+
+
+def test_the_list_stays_the_last_list_after_an_item_is_answered(talk: Conversation) -> None:
+    talk.intent("SpreadIntent")  # the bones, the skin, the brain
+    assert talk.intent("CorrectionIntent", position("last")).speech.startswith(speech_of("spread_brain"))
+    assert talk.intent("CorrectionIntent", position("first")).speech.startswith(speech_of("spread_bones"))
+
+
+def test_a_fragment_after_the_other_options_picks_from_them(talk: Conversation) -> None:
+    talk.intent("SpreadIntent", body_site("liver"))
+    talk.intent("OtherOptionsIntent")  # besides the liver: the bones, the skin, the brain...
+    assert talk.intent("CorrectionIntent", position("first")).speech.startswith(speech_of("spread_bones"))
+
+
+def test_a_spoken_fragment_after_a_list_is_its_item_never_a_safety_answer(talk: Conversation) -> None:
+    talk.intent("SymptomIntent")
+    for utterance, topic_id in (("the lung one", "fluid_on_lungs"), ("the tube one", "fluid_on_lungs")):
+        heard = talk.say(utterance)
+        assert heard.speech.startswith(speech_of(topic_id)), utterance
+        assert not heard.speech.startswith((said("crisis"), said("emergency_now")))
+        talk.intent("SymptomIntent")
+    talk.intent("TreatmentOptionsIntent")
+    assert talk.say("the skin one").speech.startswith(speech_of("electrochemotherapy"))
+    talk.intent("TreatmentOptionsIntent")
+    assert talk.say("the last one").speech.startswith(speech_of("combination"))
+
+
+def test_a_fragment_with_safety_words_of_its_own_gets_the_safety_answer(talk: Conversation) -> None:
+    talk.intent("TreatmentOptionsIntent")
+    cue = {"safetyCue": slot_json("safetyCue", "better off without me", "SafetyCueType", "crisis", "crisis")}
+    assert talk.intent("CorrectionIntent", {**position("first"), **cue}).speech.startswith(said("crisis"))
+
+
+def test_a_position_with_no_list_asks_which(talk: Conversation) -> None:
+    heard = talk.intent("CorrectionIntent", position("first"))
+    assert heard.speech == said("correction_nothing")
+    assert not heard.ends_session
+
+
+def test_a_fragment_naming_what_no_list_held_answers_it(talk: Conversation) -> None:
+    heard = talk.intent("CorrectionIntent", treatment("radiotherapy"))
+    assert heard.speech.startswith(speech_of("radiotherapy"))
+
+
+def test_a_note_too_long_for_the_turn_of_two_questions_comes_with_the_next_answer(talk: Conversation) -> None:
+    first = talk.intent("TreatmentOptionsIntent", also("chemotherapy"))
+    assert said("disclaimer") not in first.speech
+    assert said("disclaimer") in talk.intent("AMAZON.YesIntent").speech

@@ -66,10 +66,15 @@ class HelplineCostHandler(IntentHandler):
     def answer(self, turn: Turn) -> Response:
         if isinstance(turn.session.thread, OnTopic):
             return beyond_page(turn)
-        turn.session.answered_about_helpline()
-        speech = Speech().say(turn.line("helpline_free", hours=turn.knowledge.helpline.hours_text))
-        card = cards.helpline_card(turn.line, turn.knowledge.helpline)
-        return turn.reply_with_closing(speech, closing="nurses", card=card)
+        return line_is_free(turn)
+
+
+def line_is_free(turn: Turn) -> Response:
+    """The nurse line is freephone, and its hours."""
+    turn.session.answered_about_helpline()
+    speech = Speech().say(turn.line("helpline_free", hours=turn.knowledge.helpline.hours_text))
+    card = cards.helpline_card(turn.line, turn.knowledge.helpline)
+    return turn.reply_with_closing(speech, closing="nurses", card=card)
 
 
 class HelplineHoursHandler(IntentHandler):
@@ -81,10 +86,16 @@ class HelplineHoursHandler(IntentHandler):
 
     def answer(self, turn: Turn) -> Response:
         _, asked = resolved_value_id(turn.handler_input, "when")
-        speech = Speech().say(*turn.line_hours().answer_to(asked))
-        # "When can I call?" while the line is closed: offer a reminder for when it
-        # opens; not after a question about one named day, which the next opening may not be.
-        remind = asked not in WEEKDAYS and asked != "bank_holiday"
-        turn.session.answered_about_helpline()
-        card = cards.helpline_card(turn.line, turn.knowledge.helpline)
-        return turn.reply_with_closing(speech, closing="nurses", card=card, remind=remind)
+        return line_hours(turn, asked)
+
+
+def line_hours(turn: Turn, asked: str | None = None) -> Response:
+    """The nurse line's hours, answering the time ``asked`` about (a HelplineTimeType
+    value id) first, if any."""
+    speech = Speech().say(*turn.line_hours().answer_to(asked))
+    # "When can I call?" while the line is closed: offer a reminder for when it
+    # opens; not after a question about one named day, which the next opening may not be.
+    remind = asked not in WEEKDAYS and asked != "bank_holiday"
+    turn.session.answered_about_helpline()
+    card = cards.helpline_card(turn.line, turn.knowledge.helpline)
+    return turn.reply_with_closing(speech, closing="nurses", card=card, remind=remind)

@@ -20,8 +20,9 @@ from typing import Any, Final, Literal, NamedTuple, TypeAlias
 from skill.knowledge import ContentError
 from skill.preferences import Preferences, Rate
 
-#: The offer or question the user's next "yes" or "no" answers.
-Pending = Literal["helpline", "anything_else", "reminder"]
+#: The offer or question the user's next "yes" or "no" answers: "also_asked" is the
+#: other of two questions asked at once ("would you like that now?").
+Pending = Literal["helpline", "anything_else", "reminder", "also_asked"]
 #: Content that is rebuilt rather than replayed: the helpline number has its own pace.
 Replay = Literal["helpline"]
 
@@ -57,6 +58,12 @@ _THREAD = "thread"
 _OFFER_STREAK = "offerStreak"
 _CRISIS_ANSWERED = "crisisAnswered"
 _HISTORY = "history"
+_ALSO_ASKED = "alsoAsked"
+_LAST_LIST = "lastList"
+
+#: The questions about the nurse line that can be the other of two questions asked at
+#: once, beside the topics: its number, its hours, its cost.
+LINE_QUESTIONS: Final = ("helpline", "helpline_hours", "helpline_cost")
 
 #: How many of the topics last answered the session keeps, oldest first: enough for "go
 #: back" and for "which did you mean?" after "wrong one".
@@ -65,11 +72,14 @@ HISTORY_LIMIT: Final = 4
 
 def check_topic_ids(topic_ids: Iterable[str]) -> None:
     """In the session a topic thread is kept as the topic's id, beside ``HELPLINE`` and
-    ``CRISIS``: a topic with one of those ids would read back as that thread. Checked at
-    start-up, with the content."""
+    ``CRISIS``, and the other of two questions as a topic id or one of ``LINE_QUESTIONS``:
+    a topic with one of those ids would read back as one of them. Checked at start-up,
+    with the content."""
     for topic_id in topic_ids:
         if topic_id in (HELPLINE, CRISIS):
             raise ContentError(f"topics.{topic_id}: '{topic_id}' names a thread of the conversation")
+        if topic_id in LINE_QUESTIONS:
+            raise ContentError(f"topics.{topic_id}: '{topic_id}' names a question about the nurse line")
 
 
 def _thread(value: object) -> Thread | None:
@@ -104,6 +114,8 @@ def _pending(value: object) -> Pending | None:
         return "anything_else"
     if value == "reminder":
         return "reminder"
+    if value == "also_asked":
+        return "also_asked"
     return None
 
 
@@ -151,6 +163,26 @@ class SessionState:
         if not isinstance(stored, list) or len(stored) > HISTORY_LIMIT:
             return ()
         if not all(isinstance(topic_id, str) and topic_id for topic_id in stored):
+            return ()
+        return tuple(stored)
+
+    @property
+    def also_asked(self) -> str | None:
+        """The other of two questions asked at once, waiting for a yes ("You also asked
+        about the nurses' hours: would you like that now?"): a topic id or one of
+        ``LINE_QUESTIONS``; only while that question is what a yes answers."""
+        stored = self._attributes.get(_ALSO_ASKED)
+        if self.pending != "also_asked" or not isinstance(stored, str) or not stored:
+            return None
+        return stored
+
+    @property
+    def last_list(self) -> tuple[str, ...]:
+        """The topic ids the last answer that named several things named, in the order
+        said ("the first one", "the tube one" pick from it). Anything else stored reads
+        as no list."""
+        stored = self._attributes.get(_LAST_LIST)
+        if not isinstance(stored, list) or not all(isinstance(item, str) and item for item in stored):
             return ()
         return tuple(stored)
 
@@ -217,6 +249,17 @@ class SessionState:
         history = [earlier for earlier in self.history if earlier != topic_id]
         self._attributes[_HISTORY] = [*history, topic_id][-HISTORY_LIMIT:]
 
+    def asked_also(self, question: str) -> None:
+        """Two questions were asked at once: the first was answered, and ``question`` (a
+        topic id or one of ``LINE_QUESTIONS``) is offered next; a yes answers it. The
+        reply that offers it is pending "also_asked"."""
+        self._attributes[_ALSO_ASKED] = question
+
+    def named_list(self, topic_ids: Iterable[str]) -> None:
+        """An answer named several things, these topics in this order: "the last one",
+        "the skin one" pick from them, until another list is named."""
+        self._attributes[_LAST_LIST] = list(topic_ids)
+
     def answered_about_helpline(self) -> None:
         """The nurse line's hours or cost were given: the thread is on the line."""
         self._attributes[_THREAD] = HELPLINE
@@ -244,6 +287,8 @@ class SessionState:
         offer of the number ends the row; a new offer made while the last one went
         unanswered extends it (a repeat of the same offer, or an acknowledgement before
         one, ``new=False``, neither)."""
+        if pending != "also_asked":
+            self._attributes.pop(_ALSO_ASKED, None)
         if pending != "helpline":
             self._attributes[_OFFER_STREAK] = 0
         elif new:
@@ -280,7 +325,7 @@ class SessionState:
 
     def started_over(self) -> None:
         """Back to the start: forget the conversation, keep the user's settings."""
-        for key in (_PENDING, _MORE_GIVEN, _THREAD, _OFFER_STREAK):
+        for key in (_PENDING, _MORE_GIVEN, _THREAD, _OFFER_STREAK, _ALSO_ASKED, _LAST_LIST):
             self._attributes.pop(key, None)
 
     # --- Kept between sessions -----------------------------------------------------

@@ -17,6 +17,17 @@ from skill.speech import Speech
 #: The topic for side effects in general, and the one that lists every treatment.
 GENERAL_SIDE_EFFECTS = "side_effects"
 ALL_TREATMENTS = "treatment_types"
+#: What the "other options" answer after a symptom (``others_symptom``) names, in the
+#: order it names them.
+SYMPTOM_OTHERS = (
+    "bisphosphonates",
+    "fluid_on_lungs",
+    "wound",
+    "chemotherapy",
+    "hormone_therapy",
+    "radiotherapy",
+    "targeted_therapy",
+)
 #: Options are spoken a few at a time, each group a breath.
 OPTIONS_PER_BREATH = 3
 
@@ -88,37 +99,106 @@ def recent_topics(turn: Turn) -> list[Topic]:
     return [topics[topic_id] for topic_id in reversed(turn.session.history) if topic_id in topics]
 
 
+def answer_named(turn: Turn) -> Response | None:
+    """The topic the first of ``CORRECTION_SLOTS`` heard names, answered as its topic
+    intent answers it; None when none is heard."""
+    routes = {route.slot: route for route in turn.knowledge.routes.values()}
+    for slot in CORRECTION_SLOTS:
+        if slot in routes and resolved_value_id(turn.handler_input, slot)[0]:
+            return answer_route(turn, routes[slot])
+    return None
+
+
+def which_one(turn: Turn) -> Response:
+    """Which one was meant, naming the topics last answered, most recent first."""
+    reprompt = Speech().say(turn.line("others_reprompt"))
+    recent = [topic.spoken_name for topic in recent_topics(turn)[:TOPICS_OFFERED]]
+    if not recent:
+        speech = Speech().say(turn.line("correction_nothing"))
+        return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending=None, repeatable=False)
+    speech = Speech().say(turn.line("correction_which", topics=spoken_list(recent, turn.line("and"))))
+    return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending=None)
+
+
 class CorrectionHandler(IntentHandler):
     """ "No, I meant radiotherapy", "sorry, the lungs": the topic named, answered exactly
     as the topic intents answer it (never declining treatment, never a no to the offer,
     never goodbye). "Wrong one", "not that one", naming nothing: which one was meant, with
-    the topics last answered, most recent first."""
+    the topics last answered, most recent first.
+
+    Corrected in the same breath ("not the liver, the lungs", "hormone therapy, no hang
+    on, radiotherapy"): the one taken back is in a slot of its own (``mistakenTreatment``,
+    ``mistakenSite``), never read; the one meant is answered the same way.
+
+    A fragment after a list ("the tube one", "the skin one", "the last one"): the item of
+    the last answer that named several things (``SessionState.last_list``) that it picks
+    out, answered as asking for it would answer it. One that names what the list did not
+    hold is answered as naming it would be; one that picks nothing out asks which."""
 
     intents = ("CorrectionIntent",)
 
     def answer(self, turn: Turn) -> Response:
-        routes = {route.slot: route for route in turn.knowledge.routes.values()}
-        for slot in CORRECTION_SLOTS:
-            if slot in routes and resolved_value_id(turn.handler_input, slot)[0]:
-                return answer_route(turn, routes[slot])
-        reprompt = Speech().say(turn.line("others_reprompt"))
-        recent = [topic.spoken_name for topic in recent_topics(turn)[:TOPICS_OFFERED]]
-        if not recent:
-            speech = Speech().say(turn.line("correction_nothing"))
-            return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending=None, repeatable=False)
-        speech = Speech().say(turn.line("correction_which", topics=spoken_list(recent, turn.line("and"))))
-        return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending=None)
+        topics = turn.knowledge.topics
+        listed = [topics[topic_id] for topic_id in turn.session.last_list if topic_id in topics]
+        item = picked(turn, listed)
+        if item is not None:
+            return turn.answer_topic(item)
+        return answer_named(turn) or which_one(turn)
+
+
+#: "The first one", "the last one": the value ids of ListPositionType, as list indices.
+POSITIONS = {"first": 0, "second": 1, "third": 2, "last": -1}
+
+
+def heard_values(turn: Turn) -> list[tuple[str, str]]:
+    """The (slot, value id) pairs heard in ``CORRECTION_SLOTS``, resolved."""
+    heard = []
+    for slot in CORRECTION_SLOTS:
+        _, value_id = resolved_value_id(turn.handler_input, slot)
+        if value_id:
+            heard.append((slot, value_id))
+    return heard
+
+
+def picked(turn: Turn, listed: list[Topic]) -> Topic | None:
+    """The item of the last list that a fragment names: by position ("the last one"),
+    or by what it is or is about ("the tube one", "the skin one"), the first match in
+    the order said."""
+    _, position = resolved_value_id(turn.handler_input, "position")
+    if position in POSITIONS and listed:
+        index = POSITIONS[position]
+        return listed[index] if index < len(listed) else None
+    knowledge = turn.knowledge
+    heard = heard_values(turn)
+    named = [knowledge.topic_for_slot_value(slot, value_id) for slot, value_id in heard]
+    named_ids = {topic.id for topic in named if topic is not None}
+    sites = {value_id for slot, value_id in heard if slot == "bodySite"}
+    sites.update(site for topic in named if topic is not None for site in topic.sites)
+    for item in listed:
+        if item.id in named_ids or sites & set(item.sites):
+            return item
+    return None
 
 
 class GoBackHandler(IntentHandler):
     """ "Go back", "the one before": the topic answered before the one the thread is on
     (after the nurse line, the last topic answered), again. Not "start again": nothing is
-    forgotten. With nothing earlier, it says so."""
+    forgotten. With nothing earlier, it says so. "What did you say about the bones?"
+    names what to go back to (``EarlierTopicType``, whose ids are topic ids): that topic. "What was the
+    first one again?" counts from the start of the conversation's history."""
 
     intents = ("GoBackIntent",)
 
     def answer(self, turn: Turn) -> Response:
+        _, earlier = resolved_value_id(turn.handler_input, "earlier")
+        if earlier in turn.knowledge.topics:
+            return turn.answer_topic(turn.knowledge.topics[earlier])
         recent = recent_topics(turn)
+        _, position = resolved_value_id(turn.handler_input, "position")
+        if position in POSITIONS and position != "last" and recent:
+            in_order = list(reversed(recent))
+            index = POSITIONS[position]
+            return turn.answer_topic(in_order[index] if index < len(in_order) else in_order[-1])
         thread = turn.session.thread
         if recent and isinstance(thread, OnTopic) and recent[0].id == thread.topic_id:
             recent = recent[1:]
@@ -169,10 +249,12 @@ class OtherOptionsHandler(IntentHandler):
             every = turn.knowledge.topics[ALL_TREATMENTS]
             return turn.answer_topic(every, more=current.id == every.id and not turn.session.more_given)
         if current.group == "symptom":
+            turn.session.named_list(SYMPTOM_OTHERS)
             speech = Speech().say(turn.line("others_symptom"))
             return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending=None)
         topics = turn.knowledge.topics.values()
         others = [t for t in topics if t.group == current.group and t.id != current.id]
+        turn.session.named_list(t.id for t in others)
         speech = Speech().say(turn.line(f"others_{current.group}", current=current.spoken_name))
         for start in range(0, len(others), OPTIONS_PER_BREATH):
             names = [t.spoken_name for t in others[start : start + OPTIONS_PER_BREATH]]

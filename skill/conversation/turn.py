@@ -30,12 +30,17 @@ from skill.conversation import cards, offers
 from skill.conversation.cards import Card
 from skill.conversation.line_hours import LineHours
 from skill.conversation.offers import Closing
-from skill.conversation.state import Content, Pending, Replay, SessionState
+from skill.conversation.slots import resolved_value_id
+from skill.conversation.state import HELPLINE, LINE_QUESTIONS, Content, Pending, Replay, SessionState
 from skill.dialogue import Dialogue
-from skill.knowledge import Knowledge, Topic
+from skill.knowledge import TURN_WORD_LIMIT, Knowledge, Topic, words
 from skill.speech import Speech, validate
 
 _TURN = "turn"
+#: The slot that holds the other of two questions asked at once ("what is targeted
+#: therapy and {when are the nurses open}"): its value ids are topic ids and
+#: ``LINE_QUESTIONS``.
+ALSO_ASKED_SLOT = "alsoAsked"
 
 
 class Turn:
@@ -100,11 +105,14 @@ class Turn:
         """A topic's answer (or its fuller version, or ``text`` about it, such as its side
         effects), the disclaimer on the first answer, then the standard closing. The
         conversation's thread is then on ``topic``."""
-        speech = Speech().say(text or (topic.more if more else topic.speech))
-        if not self.session.disclaimer_given:
+        said = text or (topic.more if more else topic.speech)
+        speech = Speech().say(said)
+        if not self.session.disclaimer_given and self._note_fits(said):
             speech.say(self.line("disclaimer"))
             self.session.gave_disclaimer()
         self.session.answered(topic.id, more=more)
+        if topic.items and not more:
+            self.session.named_list(topic.items)
         self.topic_answered = topic
         closing = closing or ("nurses" if topic.nurses_next else "offer")
         return self.reply_with_closing(speech, closing=closing, card=card or cards.topic_card(topic))
@@ -125,6 +133,22 @@ class Turn:
         this session but this same offer."""
         if closing == "end":
             return self.reply_as_given(speech, reprompt=None, card=card, pending=None)
+        other = self.second_question()
+        if other is not None:
+            # Two questions at once: the other one is offered before anything else, and
+            # a yes answers it (the nurse number is offered after that answer).
+            self.session.asked_also(other)
+            name = self.question_name(other)
+            speech.say(self.line("also_asked", other=name))
+            reprompt = Speech().say(self.line("also_asked_reprompt", other=name))
+            return self.reply_as_given(
+                speech,
+                reprompt=reprompt,
+                card=card,
+                pending="also_asked",
+                repeatable=repeatable,
+                replay=replay,
+            )
         hours = self.line_hours() if remind and self.session.may_offer_reminder else None
         if hours is not None and hours.opens_later:
             when = hours.when_next_open()
@@ -151,6 +175,34 @@ class Turn:
             repeatable=repeatable,
             replay=replay,
         )
+
+    def _note_fits(self, answer: str) -> bool:
+        """The note on general information fits this turn: always, unless the turn
+        also offers the other of two questions and all three would pass a whole turn's
+        words; the note is then said with the next answer."""
+        other = self.second_question()
+        if other is None:
+            return True
+        offer = self.line("also_asked", other=self.question_name(other))
+        return words(answer) + words(self.line("disclaimer")) + words(offer) <= TURN_WORD_LIMIT
+
+    def second_question(self) -> str | None:
+        """The other of two questions asked at once, if this request holds one that this
+        reply has not answered: a topic the content has, or a question about the nurse
+        line (not after a reply about the line, which gives its number and hours)."""
+        _, question = resolved_value_id(self.handler_input, ALSO_ASKED_SLOT)
+        if question in LINE_QUESTIONS:
+            about_line = self.topic_answered is None and self.session.thread == HELPLINE
+            return None if about_line else question
+        if question is None or question not in self.knowledge.topics:
+            return None
+        answered = self.topic_answered
+        return None if answered is not None and answered.id == question else question
+
+    def question_name(self, question: str) -> str:
+        """How the other of two questions is named: "the nurses' hours", "targeted therapy"."""
+        topic = self.knowledge.topics.get(question)
+        return topic.spoken_name if topic is not None else self.line(f"also_{question}")
 
     def reply_as_given(
         self,

@@ -1,6 +1,7 @@
-"""Yes and no: each answers what is pending (the offer of the number, of a reminder, or
-"what else would you like to know?"), by a table; just after the crisis or overdose
-answer, which offers nothing, both give the numbers again, gently."""
+"""Yes and no: each answers what is pending (the offer of the number, of a reminder, the
+other of two questions asked at once, or "what else would you like to know?"), by a
+table; just after the crisis or overdose answer, which offers nothing, both give the
+numbers again, gently."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from ask_sdk_model import Response
 
 from skill.conversation import reminders
 from skill.conversation.base import IntentHandler
-from skill.conversation.helpline import read_helpline
+from skill.conversation.helpline import line_hours, line_is_free, read_helpline
 from skill.conversation.state import CRISIS, Pending
 from skill.conversation.turn import Turn
 from skill.speech import Speech
@@ -67,11 +68,38 @@ def no_to_anything_else(turn: Turn) -> Response:
     return turn.reply_with_closing(Speech().say(turn.line("goodbye")), closing="end")
 
 
+#: The answers to the nurse line's questions, when one was the other of two questions.
+LINE_ANSWERS: Mapping[str, Answer] = {
+    "helpline": read_helpline,
+    "helpline_hours": line_hours,
+    "helpline_cost": line_is_free,
+}
+
+
+def yes_to_also_asked(turn: Turn) -> Response:
+    """Yes to "You also asked about ...: would you like that now?": that question,
+    answered as asking it would answer it (and then the standard closing, the offer of
+    the number among them)."""
+    question = turn.session.also_asked
+    topic = turn.knowledge.topics.get(question) if question is not None else None
+    if topic is not None:
+        return turn.answer_topic(topic)
+    line_answer = LINE_ANSWERS.get(question) if question is not None else None
+    return line_answer(turn) if line_answer is not None else YES[None](turn)
+
+
+def no_to_also_asked(turn: Turn) -> Response:
+    """No to the other question: nothing lost; the conversation goes on as after any
+    answer."""
+    return turn.reply_with_closing(Speech().say(turn.line("no_to_offer")), closing="offer", repeatable=False)
+
+
 #: Yes to each thing that can be pending, and something sensible when nothing is.
 YES: Mapping[Answering, Answer] = {
     "crisis": after_crisis,
     "helpline": read_helpline,
     "reminder": reminders.accept,
+    "also_asked": yes_to_also_asked,
     "anything_else": _prompt("yes_to_anything_else", "yes_to_anything_else_reprompt"),
     None: _prompt("yes_without_offer", "help_reprompt"),
 }
@@ -82,6 +110,7 @@ NO: Mapping[Answering, Answer] = {
     "crisis": after_crisis,
     "helpline": no_to_helpline,
     "reminder": no_to_reminder,
+    "also_asked": no_to_also_asked,
     "anything_else": no_to_anything_else,
     None: _prompt("no_without_offer", "help_reprompt"),
 }

@@ -28,6 +28,10 @@ SESSIONS = Path(__file__).resolve().parents[2] / "tests" / "conversations" / "se
 #: question, doses, past events and figures of speech that are not emergencies, and
 #: goodbyes after a crisis answer. Played with the others.
 SAFETY_SESSIONS = SESSIONS.with_name("safety-sessions.toml")
+#: Whole conversations of muddle: corrections, going back, two questions at once,
+#: fragments after a list, misheard words, fillers and very short turns. Played and
+#: reported on their own; their floor is not held yet (``evaluation.MUDDLE_HELD``).
+MUDDLE_SESSIONS = SESSIONS.with_name("muddle-sessions.toml")
 #: At least this share of sessions must be right from the first turn to the last.
 SESSION_FLOOR = 0.95
 #: When a session says nothing of the time: a Wednesday morning, UK time, no holiday.
@@ -155,14 +159,14 @@ def evaluate(resolver: UtteranceResolver, sessions: Sequence[Session]) -> list[S
     return [play(session, resolver) for session in sessions]
 
 
-def failures(outcomes: Sequence[SessionOutcome]) -> list[str]:
+def failures(outcomes: Sequence[SessionOutcome], name: str = "sessions") -> list[str]:
     """Which floors are not met; empty when the conversations pass."""
     if not outcomes:
         return ["no conversations to evaluate"]
     problems = []
     share = sum(outcome.right for outcome in outcomes) / len(outcomes)
     if share < SESSION_FLOOR:
-        problems.append(f"{share:.1%} of sessions right, under the floor of {SESSION_FLOOR:.0%}")
+        problems.append(f"{share:.1%} of {name} right, under the floor of {SESSION_FLOOR:.0%}")
     for outcome in outcomes:
         for turn in outcome.turns:
             if turn.turn.safety and turn.problems:
@@ -170,13 +174,13 @@ def failures(outcomes: Sequence[SessionOutcome]) -> list[str]:
     return problems
 
 
-def report(outcomes: Sequence[SessionOutcome], out: TextIO) -> None:
+def report(outcomes: Sequence[SessionOutcome], out: TextIO, name: str = "conversations") -> None:
     """The share of sessions right, then every miss, turn by turn."""
     right = sum(outcome.right for outcome in outcomes)
     turns = [turn for outcome in outcomes for turn in outcome.turns]
     good_turns = sum(not turn.problems for turn in turns)
     print(
-        f"conversations: {right}/{len(outcomes)} sessions right ({right / max(len(outcomes), 1):.1%}), "
+        f"{name}: {right}/{len(outcomes)} sessions right ({right / max(len(outcomes), 1):.1%}), "
         f"{good_turns}/{len(turns)} turns",
         file=out,
     )

@@ -14,7 +14,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -334,6 +334,9 @@ def report(outcomes: Sequence[Outcome], out: TextIO, sets: Sequence[PhrasingSet]
 #: figures), and a floor that fails every run would stop every change from landing. Add
 #: it here when it meets them.
 HELD: frozenset[str] = frozenset({"ngram"})
+#: Whether the muddle sessions' floor is held under the resolvers of ``HELD``. Not yet:
+#: they are played and every miss printed, but they are under the floor (docs/understanding.md).
+MUDDLE_HELD = False
 
 
 @dataclass(frozen=True)
@@ -343,6 +346,21 @@ class Verdict:
     outcomes: list[Outcome]
     sessions: list[SessionOutcome]
     problems: list[str]
+    #: The muddle sessions played, and their floors not met (held as ``MUDDLE_HELD`` says).
+    muddle: list[SessionOutcome] = field(default_factory=list)
+    muddle_problems: list[str] = field(default_factory=list)
+
+    def failed(self, kind: str) -> list[str]:
+        """The problems that fail ``evaluate`` for this resolver."""
+        if kind not in HELD:
+            return []
+        return [*self.problems, *(self.muddle_problems if MUDDLE_HELD else [])]
+
+    def below(self, kind: str) -> list[str]:
+        """The problems measured and printed, but not held."""
+        if kind not in HELD:
+            return [*self.problems, *self.muddle_problems]
+        return [] if MUDDLE_HELD else list(self.muddle_problems)
 
 
 def summary(verdicts: dict[str, Verdict], sets: Sequence[PhrasingSet], out: TextIO) -> None:
@@ -361,8 +379,15 @@ def summary(verdicts: dict[str, Verdict], sets: Sequence[PhrasingSet], out: Text
     rows.append(("all lines", [right_of(v.outcomes) for v in verdicts.values()]))
     if any(v.sessions for v in verdicts.values()):
         rows.append(("conversations (sessions)", [right_of(v.sessions) for v in verdicts.values()]))
+    if any(v.muddle for v in verdicts.values()):
+        held = "" if MUDDLE_HELD else ", not held"
+        rows.append((f"muddle sessions{held}", [right_of(v.muddle) for v in verdicts.values()]))
     floors = [
-        ("FAILED" if kind in HELD else "below") + f" ({len(v.problems)})" if v.problems else "met"
+        "FAILED" + f" ({len(v.failed(kind))})"
+        if v.failed(kind)
+        else "below" + f" ({len(v.below(kind))})"
+        if v.below(kind)
+        else "met"
         for kind, v in verdicts.items()
     ]
     rows.append(("floors", floors))

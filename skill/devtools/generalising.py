@@ -34,6 +34,7 @@ import os
 import pickle
 import random
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -249,6 +250,49 @@ class SlotFiller:
                     key=lambda form: (-len(form[0]), -len(" ".join(form[0])), form[0]),
                 )
 
+        self._order: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._alone: dict[tuple[str, str], str] = {}
+        self._after: dict[tuple[str, str], str] = {}
+        for intent in model["interactionModel"]["languageModel"]["intents"]:
+            self._learn_places(intent["name"], intent.get("samples", []))
+
+    def _learn_places(self, intent: str, samples: list[str]) -> None:
+        """Where the intent's samples put their slots, as Alexa fills slots by place:
+        for a type with several slots, their order when said together and the one said
+        alone; for a slot that every sample puts after one same word ("and {alsoAsked}"),
+        that word."""
+        slot_types = self.intent_slots.get(intent, {})
+        before: dict[str, set[str]] = {}
+        orders: dict[str, Counter[tuple[str, ...]]] = {}
+        alone: dict[str, Counter[str]] = {}
+        for sample in samples:
+            tokens = sample.split()
+            for index, token in enumerate(tokens):
+                name = token[1:-1] if token.startswith("{") and token.endswith("}") else None
+                if name in slot_types:
+                    before.setdefault(name, set()).add(tokens[index - 1].lower() if index else "")
+            named = [name for name in _PLACEHOLDER.findall(sample) if name in slot_types]
+            for slot_type in {slot_types[name] for name in named}:
+                of_type = tuple(name for name in named if slot_types[name] == slot_type)
+                if len(of_type) > 1:
+                    orders.setdefault(slot_type, Counter())[of_type] += 1
+                else:
+                    alone.setdefault(slot_type, Counter())[of_type[0]] += 1
+        for slot_type, counted in orders.items():
+            self._order[intent, slot_type] = counted.most_common(1)[0][0]
+            if slot_type in alone:
+                self._alone[intent, slot_type] = alone[slot_type].most_common(1)[0][0]
+        for name, words in before.items():
+            alone_of_type = [other for other in slot_types if slot_types[other] == slot_types[name]] == [name]
+            if alone_of_type and len(words) == 1 and "" not in words:
+                self._after[intent, slot_types[name]] = next(iter(words))
+
+    def _in_place(self, intent: str, slot_type: str, words: list[str], start: int) -> bool:
+        """A value can be where the samples put its slot: after its one word, if the
+        samples always say one ("... and {alsoAsked}"), else anywhere."""
+        after = self._after.get((intent, slot_type))
+        return after is None or (start > 0 and words[start - 1] == after)
+
     @property
     def intent_slots(self) -> dict[str, dict[str, str]]:
         return self.exact.intent_slots
@@ -265,8 +309,9 @@ class SlotFiller:
     def heard_slots(self, intent: str, utterance: str) -> dict[str, SlotValue]:
         """The intent's slots filled from the values and synonyms heard, then from its samples.
 
-        Values are found longest first and never overlap; several slots of one type are
-        filled in the order they are heard. Words that a sample's slot position holds but
+        Values are found longest first and never overlap; one slot of a type takes the
+        longest value heard, several slots of one type are filled in the order they are
+        heard. Words that a sample's slot position holds but
         the type does not list come back with no value id (ER_SUCCESS_NO_MATCH).
         """
         words = normalise(utterance).split()
@@ -284,7 +329,19 @@ class SlotFiller:
         slots: dict[str, SlotValue] = {}
         for slot_type, found in heard.items():
             names = [name for name, kind in slot_types.items() if kind == slot_type]
+            found = [
+                (start, value) for start, value in found if self._in_place(intent, slot_type, words, start)
+            ]
             longest_first = sorted(found, key=lambda x: (-len(x[1].spoken.split()), x[0]))
+            if len(names) > 1:
+                # Several slots of one type ("not the {mistakenSite} the {bodySite}"): as
+                # Alexa fills them, by where they are said, in the order the samples put
+                # them; one value alone goes to the slot the samples name alone.
+                if len(longest_first) == 1:
+                    names = [self._alone.get((intent, slot_type), names[0])]
+                else:
+                    names = list(self._order.get((intent, slot_type), names))
+                    longest_first = sorted(longest_first[: len(names)], key=lambda x: x[0])
             for name, (_, value) in zip(names, longest_first, strict=False):
                 slots[name] = SlotValue(name, value.spoken, value.value_id, value.canonical, slot_type)
         if len(slots) < len(slot_types):

@@ -28,6 +28,8 @@ from skill.time_words import hours_prose, spoken_time
 #: Spoken answers are one or two breaths (with the disclaimer and the offer, a whole turn
 #: is at most 60 words: ``python -m skill check`` counts it); "tell me more" may take longer.
 SPEECH_WORD_LIMIT = 40
+#: A whole spoken turn, in words.
+TURN_WORD_LIMIT = 60
 MORE_WORD_LIMIT = 90
 #: Topics suggested after an answer (buttons on a screen): a few, not a menu.
 NEXT_LIMIT = 4
@@ -66,6 +68,12 @@ class Topic(NamedTuple):
     name: str = ""
     #: What the page says about this treatment's side effects (treatments only).
     side_effects: str = ""
+    #: The topics its short answer names as a list, in the order said ("the first one",
+    #: "the tube one" then pick one of them) (optional).
+    items: tuple[str, ...] = ()
+    #: The parts of the body it is about (bodySite value ids), where its answer is not
+    #: itself about that place: "the skin one" after a list naming it (optional).
+    sites: tuple[str, ...] = ()
 
     @property
     def spoken_name(self) -> str:
@@ -238,6 +246,8 @@ def _topic(topic_id: str, table: Mapping[str, Any]) -> Topic:
         group=_optional_text(table, "group", where),
         name=_optional_text(table, "name", where),
         side_effects=_optional_text(table, "side_effects", where),
+        items=_strings(table, "items", where),
+        sites=_strings(table, "sites", where),
     )
     if topic.group not in GROUPS:
         raise ContentError(f"{where}: group must be one of {sorted(GROUPS - {''})}")
@@ -253,6 +263,22 @@ def _topic(topic_id: str, table: Mapping[str, Any]) -> Topic:
     if unknown:
         raise ContentError(f"{where}: unknown keys {sorted(unknown)}")
     return topic
+
+
+def _check_list(
+    topic: Topic, topics: Mapping[str, Topic], seen_values: Mapping[tuple[str, str], str]
+) -> None:
+    """A list names topics, each once, never itself; a place a topic is about is a
+    place some topic answers."""
+    where = f"topics.{topic.id}"
+    if len(topic.items) == 1 or len(set(topic.items)) != len(topic.items) or topic.id in topic.items:
+        raise ContentError(f"{where}: items must name two or more other topics, each once")
+    for item in topic.items:
+        if item not in topics:
+            raise ContentError(f"{where}: items names '{item}', which is not a topic")
+    for site in topic.sites:
+        if ("bodySite", site) not in seen_values:
+            raise ContentError(f"{where}: sites names '{site}', which no topic answers")
 
 
 def parse(data: Mapping[str, Any]) -> Knowledge:
@@ -296,6 +322,7 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
 
     for topic in topics.values():
         _check_suggested(topic.next, topics, f"topics.{topic.id}: next", avoid=topic.id)
+        _check_list(topic, topics, seen_values)
     starters = _strings(data.get("suggestions", {}), "start", "suggestions")
     _check_suggested(starters, topics, "suggestions: start")
 
