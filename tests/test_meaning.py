@@ -340,13 +340,15 @@ def fake_sets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Scri
             PhrasingSet(tmp_path / "not-yet.tsv", "not-yet", strict=True, optional=True),
         ),
     )
+    one_session = '[[session]]\nid = "bye"\n[[session.turn]]\nsay = "stop"\ncontains = []\nopen = false\n'
     sessions = tmp_path / "sessions.toml"
-    sessions.write_text(
-        '[[session]]\nid = "bye"\n[[session.turn]]\nsay = "stop"\ncontains = []\nopen = false\n'
-    )
+    sessions.write_text(one_session)
     monkeypatch.setattr(conversations, "SESSIONS", sessions)
     (tmp_path / "no-sessions.toml").write_text("", encoding="utf-8")
     monkeypatch.setattr(conversations, "SAFETY_SESSIONS", tmp_path / "no-sessions.toml")
+    muddle = tmp_path / "muddle-sessions.toml"
+    muddle.write_text(one_session)
+    monkeypatch.setattr(conversations, "MUDDLE_SESSIONS", muddle)
     resolvers = {"ngram": Scripted(RIGHT), "meaning": Scripted(RIGHT)}
     monkeypatch.setattr(cli, "_resolver", lambda kind: resolvers[kind])
     return resolvers
@@ -367,6 +369,25 @@ def test_evaluate_reports_every_set_and_the_conversations_under_both_resolvers(
     assert summary.split("\n")[2].split() == ["ngram", "meaning"]
     assert "strict.tsv (strict)" in summary and "everyday.tsv" in summary
     assert [line.split()[-2:] for line in summary.splitlines() if "floors" in line] == [["met", "met"]]
+
+
+def test_the_muddle_sessions_are_played_on_a_row_of_their_own_and_held_only_when_said(
+    fake_sets: dict[str, Scripted], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_sets["ngram"].script = {**RIGHT, "stop": "AMAZON.HelpIntent"}  # every session fails
+    monkeypatch.setattr(conversations, "SESSIONS", conversations.MUDDLE_SESSIONS.with_name("none.toml"))
+    conversations.SESSIONS.write_text("", encoding="utf-8")
+    out = io.StringIO()
+    assert cli.main(["evaluate"], out=out) == 0  # not held: reported, not failed
+    text = out.getvalue()
+    assert text.count("muddle sessions: 1/1 sessions right") == 1  # the meaning resolver's
+    assert "muddle sessions: 0/1 sessions right" in text
+    assert "below its floors, not yet held [ngram]: muddle: 0.0% of muddle sessions right" in text
+    assert "muddle sessions, not held" in text[text.index("summary") :]
+    monkeypatch.setattr(evaluation, "MUDDLE_HELD", True)
+    out = io.StringIO()
+    assert cli.main(["evaluate"], out=out) == 1
+    assert "evaluate failed [ngram]: muddle: 0.0% of muddle sessions right" in out.getvalue()
 
 
 def test_evaluate_fails_when_only_the_meaning_resolver_misses_a_strict_line(

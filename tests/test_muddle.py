@@ -372,3 +372,15 @@ def test_a_note_too_long_for_the_turn_of_two_questions_comes_with_the_next_answe
     first = talk.intent("TreatmentOptionsIntent", also("chemotherapy"))
     assert said("disclaimer") not in first.speech
     assert said("disclaimer") in talk.intent("AMAZON.YesIntent").speech
+
+
+def test_every_earlier_topic_value_is_a_topic_the_skill_can_answer() -> None:
+    """GoBackIntent answers an ``EarlierTopicType`` value id as a topic id: a value whose
+    id is not a topic would fall through to plain "go back"."""
+    from skill.devtools.nlu import load_model
+
+    types = load_model()["interactionModel"]["languageModel"]["types"]
+    earlier = next(t for t in types if t["name"] == "EarlierTopicType")
+    ids = {value["id"] for value in earlier["values"]}
+    assert ids and ids <= set(KNOWN.topics)
+    assert "back" not in {s.lower() for v in earlier["values"] for s in v["name"].get("synonyms", [])}

@@ -191,7 +191,7 @@ class GoBackHandler(IntentHandler):
 
     def answer(self, turn: Turn) -> Response:
         _, earlier = resolved_value_id(turn.handler_input, "earlier")
-        if earlier in turn.knowledge.topics:
+        if earlier is not None and earlier in turn.knowledge.topics:
             return turn.answer_topic(turn.knowledge.topics[earlier])
         recent = recent_topics(turn)
         _, position = resolved_value_id(turn.handler_input, "position")
