@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from skill.devtools.envelopes import slot_json
+from skill.knowledge import TURN_WORD_LIMIT, words
 from tests.conftest import KNOWN, Conversation, said
 
 DECLINING = KNOWN.topic_for_intent("DeclineTreatmentIntent")
@@ -384,3 +385,37 @@ def test_every_earlier_topic_value_is_a_topic_the_skill_can_answer() -> None:
     ids = {value["id"] for value in earlier["values"]}
     assert ids and ids <= set(KNOWN.topics)
     assert "back" not in {s.lower() for v in earlier["values"] for s in v["name"].get("synonyms", [])}
+
+
+# --- A list is picked from only while the talk is on it ---------------------------------
+
+
+def test_a_place_after_a_list_picks_its_item_but_not_once_the_talk_has_moved_on(talk: Conversation) -> None:
+    talk.intent("TreatmentOptionsIntent")  # names the treatments
+    picked = talk.intent("CorrectionIntent", body_site("skin"))  # "the skin one"
+    assert picked.speech.startswith(speech_of("electrochemotherapy"))
+    other = Conversation()
+    other.intent("TreatmentOptionsIntent")
+    other.intent("SpreadIntent", body_site("liver"))  # the talk moves on
+    corrected = other.intent("CorrectionIntent", body_site("skin"))  # "sorry, I meant the skin"
+    skin = KNOWN.topic_for_slot_value("bodySite", "skin")
+    assert skin is not None and corrected.speech.startswith(skin.speech)
+
+
+def test_a_symptom_the_list_does_not_hold_is_answered_as_itself(talk: Conversation) -> None:
+    talk.intent("TreatmentOptionsIntent")  # bisphosphonates are on it, for the bones
+    heard = talk.intent("CorrectionIntent", symptom("bone_pain"))  # "no, I meant bone pain"
+    assert heard.speech.startswith(speech_of("bone_pain"))
+    assert not heard.speech.startswith(speech_of("bisphosphonates"))
+
+
+def test_a_second_question_the_model_has_no_value_for_is_never_dropped_without_a_word(
+    talk: Conversation,
+) -> None:
+    unheard = {"alsoAsked": slot_json("alsoAsked", "can i still drive", "AlsoAskedType", None, None)}
+    heard = talk.intent("TreatmentInfoIntent", {**treatment("chemotherapy"), **unheard})
+    assert heard.speech.startswith(speech_of("chemotherapy"))
+    assert heard.speech.endswith(said("also_asked_unheard"))
+    assert not heard.ends_session and heard.reprompt
+    assert said("offer_helpline") not in heard.speech  # one question at a time
+    assert words(heard.speech) <= TURN_WORD_LIMIT + 2  # "about 60": the longest answer, note and question

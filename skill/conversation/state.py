@@ -243,9 +243,12 @@ class SessionState:
 
     def answered(self, topic_id: str, *, more: bool) -> None:
         """A topic was answered (its fuller version, with ``more``): the thread is on it,
-        and it is the most recent of the history (once: an earlier mention moves up)."""
+        and it is the most recent of the history (once: an earlier mention moves up). A
+        topic that is not an item of the last list ends that list."""
         self._attributes[_MORE_GIVEN] = more
         self._attributes[_THREAD] = topic_id
+        if topic_id not in self.last_list:  # the talk has moved on from the last list
+            self._attributes.pop(_LAST_LIST, None)
         history = [earlier for earlier in self.history if earlier != topic_id]
         self._attributes[_HISTORY] = [*history, topic_id][-HISTORY_LIMIT:]
 

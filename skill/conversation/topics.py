@@ -172,10 +172,14 @@ def picked(turn: Turn, listed: list[Topic]) -> Topic | None:
     heard = heard_values(turn)
     named = [knowledge.topic_for_slot_value(slot, value_id) for slot, value_id in heard]
     named_ids = {topic.id for topic in named if topic is not None}
-    sites = {value_id for slot, value_id in heard if slot == "bodySite"}
-    sites.update(site for topic in named if topic is not None for site in topic.sites)
     for item in listed:
-        if item.id in named_ids or sites & set(item.sites):
+        if item.id in named_ids:
+            return item
+    # A place picks the item about it ("the skin one": electrochemotherapy); a treatment
+    # or symptom the list does not hold is answered as itself, not as a list item.
+    sites = {value_id for slot, value_id in heard if slot == "bodySite"}
+    for item in listed:
+        if sites & set(item.sites):
             return item
     return None
 
@@ -184,8 +188,8 @@ class GoBackHandler(IntentHandler):
     """ "Go back", "the one before": the topic answered before the one the thread is on
     (after the nurse line, the last topic answered), again. Not "start again": nothing is
     forgotten. With nothing earlier, it says so. "What did you say about the bones?"
-    names what to go back to (``EarlierTopicType``, whose ids are topic ids): that topic. "What was the
-    first one again?" counts from the start of the conversation's history."""
+    names what to go back to (``EarlierTopicType``, whose ids are topic ids): that
+    topic. "What was the first one again?" counts from the start of the history."""
 
     intents = ("GoBackIntent",)
 

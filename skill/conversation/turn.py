@@ -133,6 +133,14 @@ class Turn:
         this session but this same offer."""
         if closing == "end":
             return self.reply_as_given(speech, reprompt=None, card=card, pending=None)
+        heard_other, other_id = resolved_value_id(self.handler_input, ALSO_ASKED_SLOT)
+        if heard_other and other_id is None:
+            # A second question the model has no value for: never dropped without a word.
+            speech.say(self.line("also_asked_unheard"))
+            reprompt = Speech().say(self.line("also_asked_unheard"))
+            return self.reply_as_given(
+                speech, reprompt=reprompt, card=card, pending=None, repeatable=repeatable, replay=replay
+            )
         other = self.second_question()
         if other is not None:
             # Two questions at once: the other one is offered before anything else, and

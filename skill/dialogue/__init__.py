@@ -86,6 +86,7 @@ KEYS: Mapping[str, frozenset[str]] = {
     "back_nothing": frozenset(),
     "also_asked": frozenset({"other"}),
     "also_asked_reprompt": frozenset({"other"}),
+    "also_asked_unheard": frozenset(),
     "also_helpline": frozenset(),
     "also_helpline_hours": frozenset(),
     "also_helpline_cost": frozenset(),
