@@ -271,6 +271,8 @@ def test_no_to_the_other_question_keeps_the_conversation_going(talk: Conversatio
 def test_the_same_question_twice_is_answered_once(talk: Conversation) -> None:
     heard = talk.intent("TreatmentInfoIntent", {**treatment("chemotherapy"), **also("chemotherapy")})
     assert heard.speech.endswith(said("offer_helpline"))
+    assert heard.speech.count(speech_of("chemotherapy")) == 1
+    assert said("disclaimer") in heard.speech  # nothing else is offered, so the note fits
 
 
 def test_a_question_passed_over_is_not_answered_by_a_later_yes(talk: Conversation) -> None:

@@ -107,13 +107,13 @@ class Turn:
         conversation's thread is then on ``topic``."""
         said = text or (topic.more if more else topic.speech)
         speech = Speech().say(said)
+        self.topic_answered = topic  # before the note: a second question that is this one is none
         if not self.session.disclaimer_given and self._note_fits(said):
             speech.say(self.line("disclaimer"))
             self.session.gave_disclaimer()
         self.session.answered(topic.id, more=more)
         if topic.items and not more:
             self.session.named_list(topic.items)
-        self.topic_answered = topic
         closing = closing or ("nurses" if topic.nurses_next else "offer")
         return self.reply_with_closing(speech, closing=closing, card=card or cards.topic_card(topic))
 
