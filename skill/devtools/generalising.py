@@ -407,20 +407,26 @@ class GeneralisingResolver:
 CACHE = Path(__file__).resolve().parents[2] / "build" / "cache"
 
 
-def cache_key(model: dict[str, Any], settings: Settings = SETTINGS) -> str:
-    """What a trained resolver depends on: the model, the settings, the stand-in samples,
-    this module's code and scikit-learn's version. Any change trains afresh."""
+def trained_key(model: dict[str, Any], settings: object, *more: str) -> str:
+    """What a trained stand-in resolver depends on: the model, its settings, the stand-in
+    samples, ``more`` (the code that trains it, and whatever else it reads) and
+    scikit-learn's version. Any change trains afresh."""
     digest = hashlib.sha256()
     for part in (
         json.dumps(model, sort_keys=True),
         repr(settings),
         repr(BUILT_IN_SAMPLES),
         repr(OUT_OF_DOMAIN_SAMPLES),
-        Path(__file__).read_text(encoding="utf-8"),
+        *more,
         sklearn.__version__,
     ):
         digest.update(part.encode("utf-8"))
     return digest.hexdigest()[:24]
+
+
+def cache_key(model: dict[str, Any], settings: Settings = SETTINGS) -> str:
+    """The n-gram resolver's ``trained_key``: its code is this module."""
+    return trained_key(model, settings, Path(__file__).read_text(encoding="utf-8"))
 
 
 def cached_resolver(model: dict[str, Any], directory: Path = CACHE) -> GeneralisingResolver:

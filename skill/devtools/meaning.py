@@ -41,7 +41,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sklearn
 from numpy.typing import NDArray
 from safetensors.numpy import load as load_safetensors
 from sklearn.linear_model import LogisticRegression
@@ -51,13 +50,13 @@ from tokenizers import Tokenizer
 
 from skill.devtools.generalising import (
     CACHE,
-    OUT_OF_DOMAIN_SAMPLES,
     SlotFiller,
     read_cached,
+    trained_key,
     training_set,
     write_cached,
 )
-from skill.devtools.nlu import BUILT_IN_SAMPLES, Resolution, load_model, normalise
+from skill.devtools.nlu import Resolution, load_model, normalise
 
 Vectors = NDArray[np.float32]
 
@@ -448,22 +447,15 @@ class MeaningResolver:
 def meaning_cache_key(
     model: dict[str, Any], encoder_identity: str, settings: MeaningSettings = MEANING_SETTINGS
 ) -> str:
-    """What a trained meaning resolver depends on: the model, the settings, the stand-in
-    samples, this module's and the training set's code (``generalising.py``), the
-    encoder's identity and scikit-learn's version. Any change trains afresh."""
-    digest = hashlib.sha256()
-    for part in (
-        json.dumps(model, sort_keys=True),
-        repr(settings),
-        repr(BUILT_IN_SAMPLES),
-        repr(OUT_OF_DOMAIN_SAMPLES),
+    """The meaning resolver's ``trained_key``: its code is this module and the training
+    set's (``generalising.py``), and it reads the encoder (its identity)."""
+    return trained_key(
+        model,
+        settings,
         Path(__file__).read_text(encoding="utf-8"),
         Path(inspect.getfile(SlotFiller)).read_text(encoding="utf-8"),
         encoder_identity,
-        sklearn.__version__,
-    ):
-        digest.update(part.encode("utf-8"))
-    return digest.hexdigest()[:24]
+    )
 
 
 def cached_meaning_resolver(
