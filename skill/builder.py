@@ -27,7 +27,17 @@ from ask_sdk_model.services import ApiClient
 
 from skill import dialogue, handler_log, identity, knowledge, metrics, preferences, presentation
 from skill.clock import utc_now
-from skill.conversation import helpline, navigation, privacy, reminders, safety, screens, topics, yes_no
+from skill.conversation import (
+    helpline,
+    navigation,
+    privacy,
+    reminders,
+    safety,
+    screens,
+    topics,
+    two_questions,
+    yes_no,
+)
 from skill.conversation.base import IntentHandler
 from skill.conversation.errors import CatchAllExceptionHandler
 from skill.conversation.interceptors import (
@@ -52,6 +62,8 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         navigation.LaunchHandler(),
         safety.EmergencyHandler(),
         safety.UrgentHelpHandler(),
+        # Two questions at once: the one asked first is answered first.
+        two_questions.AskedFirstHandler(),
         # Before the topic handler, which would answer side effects in general.
         topics.SideEffectsHandler(),
         topics.TopicHandler(known),

@@ -37,6 +37,10 @@ def also(value_id: str) -> dict:
     return {"alsoAsked": slot_json("alsoAsked", value_id, "AlsoAskedType", value_id, value_id)}
 
 
+def first(value_id: str) -> dict:
+    return {"askedFirst": slot_json("askedFirst", value_id, "AlsoAskedType", value_id, value_id)}
+
+
 def speech_of(topic_id: str) -> str:
     return KNOWN.topics[topic_id].speech
 
@@ -298,6 +302,62 @@ def test_two_questions_on_a_first_turn_fit_a_turn() -> None:
         heard = Conversation().intent(intent, {**slots, **also("helpline_hours")})
         assert heard.speech.endswith(said("also_asked", other=said("also_helpline_hours")))
         assert len(heard.speech.split()) <= 60, (intent, heard.speech)
+
+
+def test_a_question_asked_before_the_intents_own_is_answered_first_then_its_own_offered(
+    talk: Conversation,
+) -> None:
+    # "what is targeted therapy and when are the nurses open", heard as the hours intent
+    heard = talk.intent("HelplineHoursIntent", first("targeted_therapy"))
+    assert heard.speech.startswith(speech_of("targeted_therapy"))
+    assert KNOWN.helpline.hours_text not in heard.speech
+    assert heard.speech.endswith(said("also_asked", other=said("also_helpline_hours")))
+    assert not heard.ends_session and heard.reprompt
+    later = talk.intent("AMAZON.YesIntent")  # yes answers the intent's own question
+    assert KNOWN.helpline.hours_text in later.speech
+    assert speech_of("targeted_therapy") not in later.speech
+
+
+def test_a_topic_asked_before_a_topic_is_answered_first_and_yes_gives_the_routed_one(
+    talk: Conversation,
+) -> None:
+    # "what's chemo and what is radiotherapy", heard as radiotherapy with chemo asked first
+    heard = talk.intent("TreatmentInfoIntent", {**treatment("radiotherapy"), **first("chemotherapy")})
+    assert heard.speech.startswith(speech_of("chemotherapy"))
+    assert heard.speech.endswith(said("also_asked", other="radiotherapy"))
+    assert talk.intent("AMAZON.YesIntent").speech.startswith(speech_of("radiotherapy"))
+
+
+def test_the_nurse_number_asked_first_is_read_first_then_the_topic_offered(talk: Conversation) -> None:
+    # "what's the nurses number and who can I talk to about it"
+    heard = talk.intent("TalkToSomeoneIntent", first("helpline"))
+    assert heard.speech.startswith(said("helpline_intro"))
+    assert heard.speech.endswith(said("also_asked", other=KNOWN.topics["talk_it_over"].spoken_name))
+    assert talk.intent("AMAZON.YesIntent").speech.startswith(speech_of("talk_it_over"))
+
+
+def test_a_question_asked_first_that_is_the_intents_own_is_answered_once(talk: Conversation) -> None:
+    heard = talk.intent("TreatmentInfoIntent", {**treatment("chemotherapy"), **first("chemotherapy")})
+    assert heard.speech.count(speech_of("chemotherapy")) == 1
+    assert heard.speech.endswith(said("offer_helpline"))
+
+
+def test_when_the_intents_own_question_has_no_name_it_is_answered_and_the_first_offered(
+    talk: Conversation,
+) -> None:
+    # "what's chemo and what is immunotherapy": the second is nothing the page covers, so
+    # it is answered as asked (kindly) and the first is offered after it; nothing lost.
+    heard = talk.intent("TreatmentInfoIntent", {**treatment(None, "immunotherapy"), **first("chemotherapy")})
+    assert not heard.speech.startswith(speech_of("chemotherapy"))
+    assert heard.speech.endswith(said("also_asked", other="chemotherapy"))
+    assert talk.intent("AMAZON.YesIntent").speech.startswith(speech_of("chemotherapy"))
+
+
+def test_safety_words_win_over_a_question_asked_first(talk: Conversation) -> None:
+    cue = {"safetyCue": slot_json("safetyCue", "i want to end it all", "SafetyCueType", "crisis", "crisis")}
+    heard = talk.intent("HelplineHoursIntent", {**first("targeted_therapy"), **cue})
+    assert heard.speech.startswith(said("crisis"))
+    assert speech_of("targeted_therapy") not in heard.speech
 
 
 # --- Fragments after a list -----------------------------------------------------------

@@ -169,7 +169,7 @@ class SessionState:
     @property
     def also_asked(self) -> str | None:
         """The other of two questions asked at once, waiting for a yes ("You also asked
-        about the nurses' hours: would you like that now?"): a topic id or one of
+        about the hours the nurses are open: would you like that now?"): a topic id or one of
         ``LINE_QUESTIONS``; only while that question is what a yes answers."""
         stored = self._attributes.get(_ALSO_ASKED)
         if self.pending != "also_asked" or not isinstance(stored, str) or not stored:

@@ -37,10 +37,12 @@ from skill.knowledge import TURN_WORD_LIMIT, Knowledge, Topic, words
 from skill.speech import Speech, validate
 
 _TURN = "turn"
-#: The slot that holds the other of two questions asked at once ("what is targeted
-#: therapy and {when are the nurses open}"): its value ids are topic ids and
-#: ``LINE_QUESTIONS``.
+#: The slots that hold the other of two questions asked at once, said after the
+#: intent's own ("what is targeted therapy and {when are the nurses open}") or before it
+#: ("{what is targeted therapy} and when are the nurses open"): their value ids are topic
+#: ids and ``LINE_QUESTIONS`` (see ``skill.conversation.two_questions``).
 ALSO_ASKED_SLOT = "alsoAsked"
+ASKED_FIRST_SLOT = "askedFirst"
 
 
 class Turn:
@@ -48,6 +50,7 @@ class Turn:
     see ``skill.knowledge`` on what dataclasses cost at start-up.)"""
 
     __slots__ = (
+        "deferred",
         "dialogue",
         "handler_input",
         "keeps_preferences",
@@ -82,6 +85,9 @@ class Turn:
         self.said: Content | None = None
         #: The topic this turn answered, if any: the kind of answer ``skill.metrics`` counts.
         self.topic_answered: Topic | None = None
+        #: The intent's own question, when a question asked before it is answered first:
+        #: it is then the one offered next (``two_questions.AskedFirstHandler``).
+        self.deferred: str | None = None
 
     def line(self, key: str, **values: str) -> str:
         """The dialogue line for ``key``, with its fields filled (one phrasing, chosen)."""
@@ -133,8 +139,7 @@ class Turn:
         this session but this same offer."""
         if closing == "end":
             return self.reply_as_given(speech, reprompt=None, card=card, pending=None)
-        heard_other, other_id = resolved_value_id(self.handler_input, ALSO_ASKED_SLOT)
-        if heard_other and other_id is None:
+        if self.deferred is None and self._other_unheard():
             # A second question the model has no value for: never dropped without a word.
             speech.say(self.line("also_asked_unheard"))
             reprompt = Speech().say(self.line("also_asked_unheard"))
@@ -194,11 +199,25 @@ class Turn:
         offer = self.line("also_asked", other=self.question_name(other))
         return words(answer) + words(self.line("disclaimer")) + words(offer) <= TURN_WORD_LIMIT
 
+    def _other_unheard(self) -> bool:
+        """A second question was heard that the model has no value for."""
+        for slot in (ALSO_ASKED_SLOT, ASKED_FIRST_SLOT):
+            heard, question = resolved_value_id(self.handler_input, slot)
+            if heard:
+                return question is None
+        return False
+
     def second_question(self) -> str | None:
         """The other of two questions asked at once, if this request holds one that this
-        reply has not answered: a topic the content has, or a question about the nurse
-        line (not after a reply about the line, which gives its number and hours)."""
-        _, question = resolved_value_id(self.handler_input, ALSO_ASKED_SLOT)
+        reply has not answered: the intent's own when a question asked before it was
+        answered first; else the one said after it, or before it; a topic the content
+        has, or a question about the nurse line (not after a reply about the line, which
+        gives its number and hours)."""
+        question = self.deferred
+        if question is None:
+            heard, question = resolved_value_id(self.handler_input, ALSO_ASKED_SLOT)
+            if not heard:
+                _, question = resolved_value_id(self.handler_input, ASKED_FIRST_SLOT)
         if question in LINE_QUESTIONS:
             about_line = self.topic_answered is None and self.session.thread == HELPLINE
             return None if about_line else question
@@ -208,7 +227,7 @@ class Turn:
         return None if answered is not None and answered.id == question else question
 
     def question_name(self, question: str) -> str:
-        """How the other of two questions is named: "the nurses' hours", "targeted therapy"."""
+        """How the other of two questions is named: "the hours the nurses are open", "targeted therapy"."""
         topic = self.knowledge.topics.get(question)
         return topic.spoken_name if topic is not None else self.line(f"also_{question}")
 

@@ -12,9 +12,10 @@ from ask_sdk_model import Response
 
 from skill.conversation import reminders
 from skill.conversation.base import IntentHandler
-from skill.conversation.helpline import line_hours, line_is_free, read_helpline
+from skill.conversation.helpline import read_helpline
 from skill.conversation.state import CRISIS, Pending
 from skill.conversation.turn import Turn
+from skill.conversation.two_questions import answer_question
 from skill.speech import Speech
 
 #: What a yes or a no answers: the offer or question pending, the crisis answer just
@@ -68,24 +69,13 @@ def no_to_anything_else(turn: Turn) -> Response:
     return turn.reply_with_closing(Speech().say(turn.line("goodbye")), closing="end")
 
 
-#: The answers to the nurse line's questions, when one was the other of two questions.
-LINE_ANSWERS: Mapping[str, Answer] = {
-    "helpline": read_helpline,
-    "helpline_hours": line_hours,
-    "helpline_cost": line_is_free,
-}
-
-
 def yes_to_also_asked(turn: Turn) -> Response:
     """Yes to "You also asked about ...: would you like that now?": that question,
     answered as asking it would answer it (and then the standard closing, the offer of
     the number among them)."""
     question = turn.session.also_asked
-    topic = turn.knowledge.topics.get(question) if question is not None else None
-    if topic is not None:
-        return turn.answer_topic(topic)
-    line_answer = LINE_ANSWERS.get(question) if question is not None else None
-    return line_answer(turn) if line_answer is not None else YES[None](turn)
+    response = answer_question(turn, question) if question is not None else None
+    return response if response is not None else YES[None](turn)
 
 
 def no_to_also_asked(turn: Turn) -> Response:

@@ -252,17 +252,22 @@ class SlotFiller:
 
         self._order: dict[tuple[str, str], tuple[str, ...]] = {}
         self._alone: dict[tuple[str, str], str] = {}
+        # Per (intent, slot name): the one word every sample says just before the slot
+        # ("and {alsoAsked}"), and the one word every sample says just after it
+        # ("{askedFirst} and").
         self._after: dict[tuple[str, str], str] = {}
+        self._before: dict[tuple[str, str], str] = {}
         for intent in model["interactionModel"]["languageModel"]["intents"]:
             self._learn_places(intent["name"], intent.get("samples", []))
 
     def _learn_places(self, intent: str, samples: list[str]) -> None:
         """Where the intent's samples put their slots, as Alexa fills slots by place:
-        for a type with several slots, their order when said together and the one said
-        alone; for a slot that every sample puts after one same word ("and {alsoAsked}"),
-        that word."""
+        for a type with several slots said together, their order and the one said alone;
+        for a slot that every sample puts after one same word ("and {alsoAsked}"), or
+        before one ("{askedFirst} and"), that word."""
         slot_types = self.intent_slots.get(intent, {})
         before: dict[str, set[str]] = {}
+        after: dict[str, set[str]] = {}
         orders: dict[str, Counter[tuple[str, ...]]] = {}
         alone: dict[str, Counter[str]] = {}
         for sample in samples:
@@ -271,6 +276,8 @@ class SlotFiller:
                 name = token[1:-1] if token.startswith("{") and token.endswith("}") else None
                 if name in slot_types:
                     before.setdefault(name, set()).add(tokens[index - 1].lower() if index else "")
+                    following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
+                    after.setdefault(name, set()).add(following)
             named = [name for name in _PLACEHOLDER.findall(sample) if name in slot_types]
             for slot_type in {slot_types[name] for name in named}:
                 of_type = tuple(name for name in named if slot_types[name] == slot_type)
@@ -282,16 +289,22 @@ class SlotFiller:
             self._order[intent, slot_type] = counted.most_common(1)[0][0]
             if slot_type in alone:
                 self._alone[intent, slot_type] = alone[slot_type].most_common(1)[0][0]
-        for name, words in before.items():
-            alone_of_type = [other for other in slot_types if slot_types[other] == slot_types[name]] == [name]
-            if alone_of_type and len(words) == 1 and "" not in words:
-                self._after[intent, slot_types[name]] = next(iter(words))
+        for place, seen in ((self._after, before), (self._before, after)):
+            for name, words in seen.items():
+                if len(words) == 1 and "" not in words:
+                    place[intent, name] = next(iter(words))
 
-    def _in_place(self, intent: str, slot_type: str, words: list[str], start: int) -> bool:
-        """A value can be where the samples put its slot: after its one word, if the
-        samples always say one ("... and {alsoAsked}"), else anywhere."""
-        after = self._after.get((intent, slot_type))
-        return after is None or (start > 0 and words[start - 1] == after)
+    def _in_place(self, intent: str, name: str, words: list[str], start: int, size: int) -> bool:
+        """A value can be where the samples put its slot: after its one word and before
+        its one word, where the samples always say one, else anywhere."""
+        after = self._after.get((intent, name))
+        before = self._before.get((intent, name))
+        return (after is None or (start > 0 and words[start - 1] == after)) and (
+            before is None or (start + size < len(words) and words[start + size] == before)
+        )
+
+    def _placed(self, intent: str, name: str) -> bool:
+        return (intent, name) in self._after or (intent, name) in self._before
 
     @property
     def intent_slots(self) -> dict[str, dict[str, str]]:
@@ -317,32 +330,22 @@ class SlotFiller:
         words = normalise(utterance).split()
         slot_types = self.intent_slots[intent]
         taken = [False] * len(words)
-        heard: dict[str, list[tuple[int, SlotValue]]] = {}
+        slots: dict[str, SlotValue] = {}
         for slot_type in dict.fromkeys(slot_types.values()):
+            # Each type finds its values among the words no earlier type has filled a
+            # slot with; a value it finds but fills no slot with stays free for the next.
+            found: list[tuple[int, SlotValue]] = []
+            mine = list(taken)
             for form, value_id, canonical in self._forms.get(slot_type, []):
                 size = len(form)
                 for start in range(len(words) - size + 1):
-                    if tuple(words[start : start + size]) == form and not any(taken[start : start + size]):
-                        taken[start : start + size] = [True] * size
-                        value = SlotValue("", " ".join(form), value_id, canonical, slot_type)
-                        heard.setdefault(slot_type, []).append((start, value))
-        slots: dict[str, SlotValue] = {}
-        for slot_type, found in heard.items():
+                    if tuple(words[start : start + size]) == form and not any(mine[start : start + size]):
+                        mine[start : start + size] = [True] * size
+                        found.append((start, SlotValue("", " ".join(form), value_id, canonical, slot_type)))
             names = [name for name, kind in slot_types.items() if kind == slot_type]
-            found = [
-                (start, value) for start, value in found if self._in_place(intent, slot_type, words, start)
-            ]
-            longest_first = sorted(found, key=lambda x: (-len(x[1].spoken.split()), x[0]))
-            if len(names) > 1:
-                # Several slots of one type ("not the {mistakenSite} the {bodySite}"): as
-                # Alexa fills them, by where they are said, in the order the samples put
-                # them; one value alone goes to the slot the samples name alone.
-                if len(longest_first) == 1:
-                    names = [self._alone.get((intent, slot_type), names[0])]
-                else:
-                    names = list(self._order.get((intent, slot_type), names))
-                    longest_first = sorted(longest_first[: len(names)], key=lambda x: x[0])
-            for name, (_, value) in zip(names, longest_first, strict=False):
+            for name, (start, value) in self._fill(intent, slot_type, names, words, found):
+                size = len(value.spoken.split())
+                taken[start : start + size] = [True] * size
                 slots[name] = SlotValue(name, value.spoken, value.value_id, value.canonical, slot_type)
         if len(slots) < len(slot_types):
             for name, value in self._template_slots(intent, words).items():
@@ -358,6 +361,48 @@ class SlotFiller:
                     continue
                 slots.setdefault(name, value)
         return {name: slots[name] for name in slot_types if name in slots}
+
+    def _fill(
+        self,
+        intent: str,
+        slot_type: str,
+        names: list[str],
+        words: list[str],
+        found: list[tuple[int, SlotValue]],
+    ) -> list[tuple[str, tuple[int, SlotValue]]]:
+        """Which of the values heard fill which of the type's slots: one slot takes the
+        longest value in its place; several slots each take theirs, when the samples
+        put each in a place of its own and never say them together ("{askedFirst} and
+        ...", "... and {alsoAsked}"); else, as Alexa fills several slots of one type
+        said together ("not the {mistakenSite} the {bodySite}"), by where they are
+        said, in the order the samples put them; one value alone goes to the slot the
+        samples name alone."""
+
+        def longest(candidates: list[tuple[int, SlotValue]]) -> list[tuple[int, SlotValue]]:
+            return sorted(candidates, key=lambda x: (-len(x[1].spoken.split()), x[0]))
+
+        def in_place(name: str) -> list[tuple[int, SlotValue]]:
+            return [
+                (start, value)
+                for start, value in found
+                if self._in_place(intent, name, words, start, len(value.spoken.split()))
+            ]
+
+        if len(names) == 1:
+            return [(names[0], best) for best in longest(in_place(names[0]))[:1]]
+        if (intent, slot_type) not in self._order and all(self._placed(intent, name) for name in names):
+            filled: list[tuple[str, tuple[int, SlotValue]]] = []
+            for name in names:
+                free = [f for f in in_place(name) if all(f[0] != other[0] for _, other in filled)]
+                filled.extend((name, best) for best in longest(free)[:1])
+            return filled
+        by_length = longest(found)
+        if len(by_length) == 1:
+            names = [self._alone.get((intent, slot_type), names[0])]
+        else:
+            names = list(self._order.get((intent, slot_type), names))
+            by_length = sorted(by_length[: len(names)], key=lambda x: x[0])
+        return list(zip(names, by_length, strict=False))
 
     def _template_slots(self, intent: str, words: list[str]) -> dict[str, SlotValue]:
         """Slots from the best sample of the intent that the utterance, less a lead-in, matches.

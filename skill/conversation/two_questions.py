@@ -1,0 +1,99 @@
+"""Two questions in one breath, in the order they were asked.
+
+Alexa hands the skill one intent per utterance. The common intents carry the other
+question in a slot of ``AlsoAskedType``, and the slot's name says where it was said:
+
+- ``alsoAsked``, after the intent's own question ("what is targeted therapy and {when
+  are the nurses open}"): the intent answers its own, then offers the other (``Turn``);
+- ``askedFirst``, before it ("{what is targeted therapy} and when are the nurses open"):
+  ``AskedFirstHandler`` answers that one first, then offers the intent's own.
+
+A yes to the offer answers the other question (``answer_question``), exactly as asking it
+would. Value ids are topic ids, or one of the nurse line's questions (``LINE_QUESTIONS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Final
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name
+from ask_sdk_model import IntentRequest, Response
+
+from skill.conversation.helpline import line_hours, line_is_free, read_helpline
+from skill.conversation.slots import resolved_value_id
+from skill.conversation.turn import ASKED_FIRST_SLOT, Turn, turn_of
+
+#: The answers to the nurse line's questions, when one was the other of two questions.
+LINE_ANSWERS: Final[Mapping[str, Callable[[Turn], Response]]] = {
+    "helpline": read_helpline,
+    "helpline_hours": line_hours,
+    "helpline_cost": line_is_free,
+}
+#: The question each nurse-line intent asks, as the slot's value ids name it.
+LINE_INTENTS: Final[Mapping[str, str]] = {
+    "HelplineIntent": "helpline",
+    "HelplineHoursIntent": "helpline_hours",
+    "HelplineCostIntent": "helpline_cost",
+}
+
+
+def answer_question(turn: Turn, question: str) -> Response | None:
+    """``question`` (a topic id or one of the line's questions) answered as asking it
+    would answer it; None for an id the skill does not know."""
+    topic = turn.knowledge.topics.get(question)
+    if topic is not None:
+        return turn.answer_topic(topic)
+    line_answer = LINE_ANSWERS.get(question)
+    return line_answer(turn) if line_answer is not None else None
+
+
+def own_question(turn: Turn) -> str | None:
+    """The question this request's intent asks, as an ``AlsoAskedType`` value id: its
+    topic (for an intent routed by a slot, the topic the slot's value leads to) or the
+    line's question; None when it asks something no one id names ("what are the side
+    effects of chemo", a treatment the page does not cover)."""
+    intent = str(get_intent_name(turn.handler_input))
+    if intent in LINE_INTENTS:
+        return LINE_INTENTS[intent]
+    route = turn.knowledge.routes.get(intent)
+    if route is not None:
+        heard, value_id = resolved_value_id(turn.handler_input, route.slot)
+        if not heard:
+            return route.default
+        topic = turn.knowledge.topic_for_slot_value(route.slot, value_id) if value_id else None
+        return topic.id if topic is not None else None
+    if resolved_value_id(turn.handler_input, "treatment")[0]:
+        return None  # "the side effects of chemo": more than the intent's own topic
+    topic = turn.knowledge.topic_for_intent(intent)
+    return topic.id if topic is not None else None
+
+
+class AskedFirstHandler(AbstractRequestHandler):
+    """A question asked before the intent's own ("what's chemo and is the line open on
+    Saturday") is answered first, then the intent's own is offered. When the intent's
+    own question has no id, or is the same one, the intent's handler answers as usual
+    (and ``Turn`` offers the first-asked one after it: nothing is dropped)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not isinstance(handler_input.request_envelope.request, IntentRequest):
+            return False
+        _, first = resolved_value_id(handler_input, ASKED_FIRST_SLOT)
+        if first is None:
+            return False
+        turn = turn_of(handler_input)
+        if first not in turn.knowledge.topics and first not in LINE_ANSWERS:
+            return False
+        own = own_question(turn)
+        return own is not None and own != first
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        _, first = resolved_value_id(handler_input, ASKED_FIRST_SLOT)
+        turn.deferred = own_question(turn)
+        assert first is not None and turn.deferred is not None  # as can_handle found
+        response = answer_question(turn, first)
+        assert response is not None  # can_handle admits only questions the skill knows
+        return response
