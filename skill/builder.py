@@ -29,6 +29,7 @@ from skill import dialogue, handler_log, identity, knowledge, metrics, preferenc
 from skill.clock import utc_now
 from skill.conversation import (
     helpline,
+    history,
     navigation,
     privacy,
     reminders,
@@ -74,7 +75,7 @@ def request_handlers(known: knowledge.Knowledge) -> list[AbstractRequestHandler]
         topics.TellMeMoreHandler(),
         topics.OtherOptionsHandler(),
         topics.CorrectionHandler(),
-        topics.GoBackHandler(),
+        history.GoBackHandler(),
         # A touch on a screen answers as if its topic had been asked.
         screens.TouchHandler(),
         screens.ScreenErrorHandler(),

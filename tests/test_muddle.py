@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from skill.conversation.state import LINE_QUESTIONS
 from skill.devtools.envelopes import slot_json
 from skill.knowledge import TURN_WORD_LIMIT, words
 from tests.conftest import KNOWN, Conversation, said
@@ -426,6 +427,22 @@ def test_a_position_with_no_list_asks_which(talk: Conversation) -> None:
     assert not heard.ends_session
 
 
+def test_a_position_with_no_list_counts_from_the_start_of_the_conversation(talk: Conversation) -> None:
+    talk.intent("SymptomIntent", symptom("bone_pain"))
+    talk.intent("SpreadIntent", body_site("lungs"))  # no list: the lungs' answer names one way
+    heard = talk.intent("CorrectionIntent", position("first"))  # "the first one you said"
+    assert heard.speech.startswith(speech_of("bone_pain"))
+
+
+def test_go_back_to_the_nurses_reads_the_number_again(talk: Conversation) -> None:
+    talk.intent("HelplineHoursIntent")
+    talk.intent("TreatmentInfoIntent", treatment("hormone_therapy"))
+    earlier = {"earlier": slot_json("earlier", "the nurses", "EarlierTopicType", "helpline", "the nurses")}
+    heard = talk.intent("GoBackIntent", earlier)
+    assert heard.speech.startswith(said("helpline_intro"))
+    assert not heard.ends_session
+
+
 def test_a_fragment_naming_what_no_list_held_answers_it(talk: Conversation) -> None:
     heard = talk.intent("CorrectionIntent", treatment("radiotherapy"))
     assert heard.speech.startswith(speech_of("radiotherapy"))
@@ -438,14 +455,15 @@ def test_a_note_too_long_for_the_turn_of_two_questions_comes_with_the_next_answe
 
 
 def test_every_earlier_topic_value_is_a_topic_the_skill_can_answer() -> None:
-    """GoBackIntent answers an ``EarlierTopicType`` value id as a topic id: a value whose
-    id is not a topic would fall through to plain "go back"."""
+    """GoBackIntent answers an ``EarlierTopicType`` value id as a topic id or a question
+    about the nurse line: a value whose id is neither would fall through to plain "go
+    back"."""
     from skill.devtools.nlu import load_model
 
     types = load_model()["interactionModel"]["languageModel"]["types"]
     earlier = next(t for t in types if t["name"] == "EarlierTopicType")
     ids = {value["id"] for value in earlier["values"]}
-    assert ids and ids <= set(KNOWN.topics)
+    assert ids and ids <= set(KNOWN.topics) | set(LINE_QUESTIONS)
     assert "back" not in {s.lower() for v in earlier["values"] for s in v["name"].get("synonyms", [])}
 
 

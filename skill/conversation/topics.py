@@ -141,6 +141,9 @@ class CorrectionHandler(IntentHandler):
         topics = turn.knowledge.topics
         listed = [topics[topic_id] for topic_id in turn.session.last_list if topic_id in topics]
         item = picked(turn, listed)
+        if item is None and not listed and not heard_values(turn):
+            # "The first one you said" with no list to pick from: the conversation's.
+            item = said_at(turn, resolved_value_id(turn.handler_input, "position")[1])
         if item is not None:
             return turn.answer_topic(item)
         return answer_named(turn) or which_one(turn)
@@ -184,33 +187,16 @@ def picked(turn: Turn, listed: list[Topic]) -> Topic | None:
     return None
 
 
-class GoBackHandler(IntentHandler):
-    """ "Go back", "the one before": the topic answered before the one the thread is on
-    (after the nurse line, the last topic answered), again. Not "start again": nothing is
-    forgotten. With nothing earlier, it says so. "What did you say about the bones?"
-    names what to go back to (``EarlierTopicType``, whose ids are topic ids): that
-    topic. "What was the first one again?" counts from the start of the history."""
-
-    intents = ("GoBackIntent",)
-
-    def answer(self, turn: Turn) -> Response:
-        _, earlier = resolved_value_id(turn.handler_input, "earlier")
-        if earlier is not None and earlier in turn.knowledge.topics:
-            return turn.answer_topic(turn.knowledge.topics[earlier])
-        recent = recent_topics(turn)
-        _, position = resolved_value_id(turn.handler_input, "position")
-        if position in POSITIONS and position != "last" and recent:
-            in_order = list(reversed(recent))
-            index = POSITIONS[position]
-            return turn.answer_topic(in_order[index] if index < len(in_order) else in_order[-1])
-        thread = turn.session.thread
-        if recent and isinstance(thread, OnTopic) and recent[0].id == thread.topic_id:
-            recent = recent[1:]
-        if not recent:
-            speech = Speech().say(turn.line("back_nothing"))
-            reprompt = Speech().say(turn.line("help_reprompt"))
-            return turn.reply_as_given(speech, reprompt=reprompt, card=None, pending=None, repeatable=False)
-        return turn.answer_topic(recent[0])
+def said_at(turn: Turn, position: str | None) -> Topic | None:
+    """The topic answered at ``position`` ("first", "second", "third") of the
+    conversation's history, counted from its start (the last there is, if it is short);
+    None for no position, or "last"."""
+    recent = recent_topics(turn)
+    if position not in POSITIONS or position == "last" or not recent:
+        return None
+    in_order = list(reversed(recent))
+    index = POSITIONS[position]
+    return in_order[index] if index < len(in_order) else in_order[-1]
 
 
 class SideEffectsHandler(IntentHandler):

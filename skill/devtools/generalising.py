@@ -374,9 +374,9 @@ class SlotFiller:
         longest value in its place; several slots each take theirs, when the samples
         put each in a place of its own and never say them together ("{askedFirst} and
         ...", "... and {alsoAsked}"); else, as Alexa fills several slots of one type
-        said together ("not the {mistakenSite} the {bodySite}"), by where they are
-        said, in the order the samples put them; one value alone goes to the slot the
-        samples name alone."""
+        said together ("not the {mistakenSite} the {bodySite}"), the last ones said, in
+        the order the samples put them; one value alone goes to the slot the samples
+        name alone."""
 
         def longest(candidates: list[tuple[int, SlotValue]]) -> list[tuple[int, SlotValue]]:
             return sorted(candidates, key=lambda x: (-len(x[1].spoken.split()), x[0]))
@@ -396,13 +396,14 @@ class SlotFiller:
                 free = [f for f in in_place(name) if all(f[0] != other[0] for _, other in filled)]
                 filled.extend((name, best) for best in longest(free)[:1])
             return filled
-        by_length = longest(found)
-        if len(by_length) == 1:
-            names = [self._alone.get((intent, slot_type), names[0])]
-        else:
-            names = list(self._order.get((intent, slot_type), names))
-            by_length = sorted(by_length[: len(names)], key=lambda x: x[0])
-        return list(zip(names, by_length, strict=False))
+        if len(found) == 1:
+            return [(self._alone.get((intent, slot_type), names[0]), found[0])]
+        # A value said twice is the same value ("the liver no not the liver the lungs"):
+        # its last saying counts; the last ones said are the ones meant.
+        last_said = {value.value_id or value.spoken: (start, value) for start, value in sorted(found)}
+        in_order = sorted(last_said.values())
+        names = list(self._order.get((intent, slot_type), names))
+        return list(zip(names, in_order[-len(names) :], strict=False))
 
     def _template_slots(self, intent: str, words: list[str]) -> dict[str, SlotValue]:
         """Slots from the best sample of the intent that the utterance, less a lead-in, matches.
