@@ -354,6 +354,29 @@ def test_when_the_intents_own_question_has_no_name_it_is_answered_and_the_first_
     assert talk.intent("AMAZON.YesIntent").speech.startswith(speech_of("chemotherapy"))
 
 
+def test_the_side_effects_of_a_treatment_asked_second_are_offered_and_yes_gives_them(
+    talk: Conversation,
+) -> None:
+    # "what's electrochemotherapy and what are the side effects of chemo"
+    heard = talk.intent("SideEffectsIntent", {**treatment("chemotherapy"), **first("electrochemotherapy")})
+    assert heard.speech.startswith(speech_of("electrochemotherapy"))
+    assert heard.speech.endswith(
+        said("also_asked", other=said("also_side_effects_of", treatment="chemotherapy"))
+    )
+    assert talk.intent("AMAZON.YesIntent").speech.startswith(KNOWN.topics["chemotherapy"].side_effects)
+
+
+def test_the_time_asked_about_is_kept_when_the_hours_come_second(talk: Conversation) -> None:
+    # "can they drain the fluid off her lungs and can I ring the nurses at the weekend"
+    when = {"when": slot_json("when", "at the weekend", "HelplineTimeType", "weekend", "weekend")}
+    heard = talk.intent("HelplineHoursIntent", {**when, **first("fluid_on_lungs")})
+    assert heard.speech.startswith(speech_of("fluid_on_lungs"))
+    asked = said("also_helpline_hours_when", asked=said("asked_weekend"))
+    assert heard.speech.endswith(said("also_asked", other=asked))
+    later = talk.intent("AMAZON.YesIntent")
+    assert later.speech.startswith(said("hours_no", asked=said("asked_weekend"), hours=KNOWN.helpline.hours_text))
+
+
 def test_safety_words_win_over_a_question_asked_first(talk: Conversation) -> None:
     cue = {"safetyCue": slot_json("safetyCue", "i want to end it all", "SafetyCueType", "crisis", "crisis")}
     heard = talk.intent("HelplineHoursIntent", {**first("targeted_therapy"), **cue})

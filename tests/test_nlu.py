@@ -89,8 +89,8 @@ def test_unrelated_words_go_to_fallback() -> None:
 def test_intent_without_slot_words_reports_the_empty_slot() -> None:
     resolution = resolver().resolve("what are the side effects")
     assert resolution.intent == "SideEffectsIntent"
-    # Its other slots are empty too: no safety words, nothing taken back.
-    assert resolution.empty_slots == ("treatment", "safetyCue", "mistakenTreatment")
+    # Its other slots are empty too: no other question, no safety words, nothing taken back.
+    assert resolution.empty_slots == ("askedFirst", "treatment", "safetyCue", "mistakenTreatment")
 
 
 def test_normalise_keeps_apostrophes_and_drops_punctuation() -> None:

@@ -26,6 +26,24 @@ WEEKDAYS = {
     "saturday": 6,
     "sunday": 7,
 }
+#: Every `when` value id the hours answer knows; and how a question about one is said
+#: ("whether the nurses are open at weekends"), by dialogue key.
+WHEN_IDS = frozenset({"now", "today", "tonight", "tomorrow", "weekend", "bank_holiday", *WEEKDAYS})
+_ASKED = {
+    "weekend": "asked_weekend",
+    "tonight": "asked_evening",
+    "tomorrow": "asked_tomorrow",
+    "today": "asked_today",
+}
+
+
+def asked_words(line: Lines, asked: str) -> str | None:
+    """How a question about the line at one time names the time ("at weekends", "on
+    Saturdays"); None for now, or a bank holiday."""
+    if asked in WEEKDAYS:
+        return line("asked_weekday", day=asked.title())
+    key = _ASKED.get(asked)
+    return line(key) if key is not None else None
 
 
 class LineHours:

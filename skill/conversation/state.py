@@ -64,6 +64,12 @@ _LAST_LIST = "lastList"
 #: The questions about the nurse line that can be the other of two questions asked at
 #: once, beside the topics: its number, its hours, its cost.
 LINE_QUESTIONS: Final = ("helpline", "helpline_hours", "helpline_cost")
+#: The other of two questions when it is the side effects of a treatment ("what's
+#: electrochemotherapy and what are the side effects of chemo"): this, then the topic id.
+SIDE_EFFECTS_OF: Final = "side_effects_of:"
+#: ... and when it is whether the line is open at one time ("... and can I ring the
+#: nurses at the weekend"): this, then the `when` slot's value id.
+HOURS_ASKED: Final = "helpline_hours:"
 
 #: How many of the topics last answered the session keeps, oldest first: enough for "go
 #: back" and for "which did you mean?" after "wrong one".
@@ -169,8 +175,9 @@ class SessionState:
     @property
     def also_asked(self) -> str | None:
         """The other of two questions asked at once, waiting for a yes ("You also asked
-        about the hours the nurses are open: would you like that now?"): a topic id or one of
-        ``LINE_QUESTIONS``; only while that question is what a yes answers."""
+        about the hours the nurses are open: would you like that now?"): a topic id, one of
+        ``LINE_QUESTIONS`` or ``SIDE_EFFECTS_OF`` a topic id; only while that question is
+        what a yes answers."""
         stored = self._attributes.get(_ALSO_ASKED)
         if self.pending != "also_asked" or not isinstance(stored, str) or not stored:
             return None

@@ -212,11 +212,17 @@ class SideEffectsHandler(IntentHandler):
         topic = turn.knowledge.topic_for_slot_value("treatment", value_id) if value_id else None
         if not heard:
             topic = last_topic(turn)
-        if topic is None or not topic.side_effects:
-            return turn.answer_topic(turn.knowledge.topics[GENERAL_SIDE_EFFECTS])
-        title = turn.line("side_effects_card_title", treatment=topic.title)
-        card = cards.Card(title, topic.side_effects, topic=topic)
-        return turn.answer_topic(topic, text=topic.side_effects, card=card, closing="nurses")
+        return answer_side_effects(turn, topic)
+
+
+def answer_side_effects(turn: Turn, topic: Topic | None) -> Response:
+    """What the page says of ``topic``'s side effects; of none in particular (or of a
+    topic with nothing said of them), the general answer."""
+    if topic is None or not topic.side_effects:
+        return turn.answer_topic(turn.knowledge.topics[GENERAL_SIDE_EFFECTS])
+    title = turn.line("side_effects_card_title", treatment=topic.title)
+    card = cards.Card(title, topic.side_effects, topic=topic)
+    return turn.answer_topic(topic, text=topic.side_effects, card=card, closing="nurses")
 
 
 class OtherOptionsHandler(IntentHandler):

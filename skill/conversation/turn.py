@@ -28,10 +28,19 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard
 from skill import presentation
 from skill.conversation import cards, offers
 from skill.conversation.cards import Card
-from skill.conversation.line_hours import LineHours
+from skill.conversation.line_hours import WHEN_IDS, LineHours, asked_words
 from skill.conversation.offers import Closing
 from skill.conversation.slots import resolved_value_id
-from skill.conversation.state import HELPLINE, LINE_QUESTIONS, Content, Pending, Replay, SessionState
+from skill.conversation.state import (
+    HELPLINE,
+    HOURS_ASKED,
+    LINE_QUESTIONS,
+    SIDE_EFFECTS_OF,
+    Content,
+    Pending,
+    Replay,
+    SessionState,
+)
 from skill.dialogue import Dialogue
 from skill.knowledge import TURN_WORD_LIMIT, Knowledge, Topic, words
 from skill.speech import Speech, validate
@@ -218,18 +227,40 @@ class Turn:
             heard, question = resolved_value_id(self.handler_input, ALSO_ASKED_SLOT)
             if not heard:
                 _, question = resolved_value_id(self.handler_input, ASKED_FIRST_SLOT)
-        if question in LINE_QUESTIONS:
+        if question in LINE_QUESTIONS or (question or "").startswith(HOURS_ASKED):
             about_line = self.topic_answered is None and self.session.thread == HELPLINE
             return None if about_line else question
-        if question is None or question not in self.knowledge.topics:
+        if question is None or not self.knows_question(question):
             return None
         answered = self.topic_answered
         return None if answered is not None and answered.id == question else question
 
+    def knows_question(self, question: str) -> bool:
+        """Whether the skill can answer ``question`` as the other of two: a topic id, one
+        of ``LINE_QUESTIONS``, ``HOURS_ASKED`` a time, or ``SIDE_EFFECTS_OF`` a treatment
+        with side effects."""
+        if question in self.knowledge.topics or question in LINE_QUESTIONS:
+            return True
+        if question.startswith(HOURS_ASKED):
+            return question.removeprefix(HOURS_ASKED) in WHEN_IDS
+        treatment = self.knowledge.topics.get(question.removeprefix(SIDE_EFFECTS_OF))
+        return question.startswith(SIDE_EFFECTS_OF) and treatment is not None and bool(treatment.side_effects)
+
     def question_name(self, question: str) -> str:
-        """How the other of two questions is named: "the hours the nurses are open", "targeted therapy"."""
+        """How the other of two questions is named: "the hours the nurses are open",
+        "targeted therapy", "the side effects of chemotherapy"."""
         topic = self.knowledge.topics.get(question)
-        return topic.spoken_name if topic is not None else self.line(f"also_{question}")
+        if topic is not None:
+            return topic.spoken_name
+        treatment = self.knowledge.topics.get(question.removeprefix(SIDE_EFFECTS_OF))
+        if question.startswith(SIDE_EFFECTS_OF) and treatment is not None:
+            return self.line("also_side_effects_of", treatment=treatment.spoken_name)
+        if question.startswith(HOURS_ASKED):
+            asked = asked_words(self.line, question.removeprefix(HOURS_ASKED))
+            if asked is not None:
+                return self.line("also_helpline_hours_when", asked=asked)
+            return self.line("also_helpline_hours")
+        return self.line(f"also_{question}")
 
     def reply_as_given(
         self,

@@ -9,7 +9,8 @@ question in a slot of ``AlsoAskedType``, and the slot's name says where it was s
   ``AskedFirstHandler`` answers that one first, then offers the intent's own.
 
 A yes to the offer answers the other question (``answer_question``), exactly as asking it
-would. Value ids are topic ids, or one of the nurse line's questions (``LINE_QUESTIONS``).
+would. Value ids are topic ids, or one of the nurse line's questions (``LINE_QUESTIONS``);
+an intent's own question can also be the side effects of a treatment (``SIDE_EFFECTS_OF``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import IntentRequest, Response
 
 from skill.conversation.helpline import line_hours, line_is_free, read_helpline
+from skill.conversation.line_hours import WHEN_IDS
 from skill.conversation.slots import resolved_value_id
+from skill.conversation.state import HOURS_ASKED, SIDE_EFFECTS_OF
+from skill.conversation.topics import answer_side_effects
 from skill.conversation.turn import ASKED_FIRST_SLOT, Turn, turn_of
 
 #: The answers to the nurse line's questions, when one was the other of two questions.
@@ -46,6 +50,11 @@ def answer_question(turn: Turn, question: str) -> Response | None:
     topic = turn.knowledge.topics.get(question)
     if topic is not None:
         return turn.answer_topic(topic)
+    if question.startswith(HOURS_ASKED):
+        return line_hours(turn, question.removeprefix(HOURS_ASKED))
+    if question.startswith(SIDE_EFFECTS_OF):
+        treatment = turn.knowledge.topics.get(question.removeprefix(SIDE_EFFECTS_OF))
+        return answer_side_effects(turn, treatment) if treatment is not None else None
     line_answer = LINE_ANSWERS.get(question)
     return line_answer(turn) if line_answer is not None else None
 
@@ -53,9 +62,13 @@ def answer_question(turn: Turn, question: str) -> Response | None:
 def own_question(turn: Turn) -> str | None:
     """The question this request's intent asks, as an ``AlsoAskedType`` value id: its
     topic (for an intent routed by a slot, the topic the slot's value leads to) or the
-    line's question; None when it asks something no one id names ("what are the side
-    effects of chemo", a treatment the page does not cover)."""
+    line's question (at the time asked about); the side effects of the treatment
+    named; None when it asks
+    something no one id names (a treatment the page does not cover)."""
     intent = str(get_intent_name(turn.handler_input))
+    _, when = resolved_value_id(turn.handler_input, "when")
+    if intent == "HelplineHoursIntent" and when in WHEN_IDS:
+        return f"{HOURS_ASKED}{when}"  # "can I ring them at the weekend"
     if intent in LINE_INTENTS:
         return LINE_INTENTS[intent]
     route = turn.knowledge.routes.get(intent)
@@ -65,8 +78,11 @@ def own_question(turn: Turn) -> str | None:
             return route.default
         topic = turn.knowledge.topic_for_slot_value(route.slot, value_id) if value_id else None
         return topic.id if topic is not None else None
-    if resolved_value_id(turn.handler_input, "treatment")[0]:
-        return None  # "the side effects of chemo": more than the intent's own topic
+    heard, value_id = resolved_value_id(turn.handler_input, "treatment")
+    if heard:  # "the side effects of chemo"
+        treatment = turn.knowledge.topic_for_slot_value("treatment", value_id) if value_id else None
+        has_them = intent == "SideEffectsIntent" and treatment is not None and treatment.side_effects
+        return f"{SIDE_EFFECTS_OF}{treatment.id}" if has_them and treatment is not None else None
     topic = turn.knowledge.topic_for_intent(intent)
     return topic.id if topic is not None else None
 
@@ -84,7 +100,7 @@ class AskedFirstHandler(AbstractRequestHandler):
         if first is None:
             return False
         turn = turn_of(handler_input)
-        if first not in turn.knowledge.topics and first not in LINE_ANSWERS:
+        if not turn.knows_question(first):
             return False
         own = own_question(turn)
         return own is not None and own != first

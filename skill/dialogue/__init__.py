@@ -90,6 +90,8 @@ KEYS: Mapping[str, frozenset[str]] = {
     "also_helpline": frozenset(),
     "also_helpline_hours": frozenset(),
     "also_helpline_cost": frozenset(),
+    "also_side_effects_of": frozenset({"treatment"}),
+    "also_helpline_hours_when": frozenset({"asked"}),
     "forget_done": frozenset(),
     "forget_failed": frozenset(),
     "forget_nothing_kept": frozenset(),
