@@ -312,7 +312,11 @@ class SlotFiller:
 
     def resolution(self, utterance: str, intent: str, confidence: float, threshold: float) -> Resolution:
         """What Alexa would send when the classifier's best intent for ``utterance`` is
-        ``intent`` with this confidence: the fallback under ``threshold``."""
+        ``intent`` with this confidence: the fallback under ``threshold``. An utterance
+        that is a sample word for word, with listed slot values, is that sample's."""
+        held = self.exact.held(utterance)
+        if held is not None:
+            return held
         if confidence < threshold or intent == FALLBACK or intent not in self.intent_slots:
             return Resolution(FALLBACK, {}, (), confidence)
         slots = self.heard_slots(intent, utterance)

@@ -146,6 +146,22 @@ class Resolver:
         """The intent and slots Alexa would send for this utterance."""
         return self._best_match(normalise(utterance), self._samples) or Resolution(FALLBACK, {}, ())
 
+    def held(self, utterance: str) -> Resolution | None:
+        """The sample that the utterance is word for word, every slot's words a value its
+        type lists; None if there is none. Alexa is surest of the samples it holds: the
+        trained stand-ins answer these as a sample says, before they classify."""
+        best: tuple[tuple[int, int], Resolution] | None = None
+        for sample, slots in self._matches(normalise(utterance), self._samples):
+            if any(value.value_id is None for value in slots.values()):
+                continue
+            # A value the slot's type lists is heard as that value, even where a sample
+            # also says its words ("what can help with bone pain"): the most slots filled.
+            score = (len(slots), sample.literal_length)
+            if best is None or score > best[0]:
+                empty = tuple(s for s in self.intent_slots[sample.intent] if s not in slots)
+                best = (score, Resolution(sample.intent, slots, empty))
+        return best[1] if best else None
+
     def template_match(self, intent: str, utterance: str) -> Resolution | None:
         """The best word-for-word match among one intent's samples, if any.
 
