@@ -36,7 +36,7 @@ def test_ask_json_prints_the_whole_response() -> None:
 def test_ask_on_st_andrews_day_at_ten_says_the_line_is_open_now() -> None:
     # Monday 30 November 2026: a bank holiday in Scotland only, an ordinary day for the line.
     printed = run("ask", "--at", "2026-11-30T10:00+00:00", "are the nurses open now")
-    assert "(HelplineHoursIntent when=now " in printed
+    assert "(HelplineHoursIntent" in printed  # a sample word for word: no time, so now
     hours = knowledge.load().helpline.hours_text
     assert f"Alexa: {said('hours_open_answer', closes='5pm', hours=hours)}" in printed
     assert "holiday" not in printed
