@@ -85,7 +85,7 @@ CORE_CAP = 20
 #: Of the forms with a lead-in, keep those that add at least this many word n-grams
 #: (of up to ``NGRAM`` words) that no sample of the intent kept so far has.
 NGRAM = 3
-MIN_GAIN = 24
+MIN_GAIN = 32
 
 #: Alexa: samples hold letters, spaces, apostrophes (possessives and contractions),
 #: periods (after spelled-out letters, "n. h. s."), word-internal hyphens and {slot}
