@@ -379,6 +379,7 @@ def test_the_muddle_sessions_are_played_on_a_row_of_their_own_and_held_only_when
     fake_sets["ngram"].script = {**RIGHT, "stop": "AMAZON.HelpIntent"}  # every session fails
     monkeypatch.setattr(conversations, "SESSIONS", conversations.MUDDLE_SESSIONS.with_name("none.toml"))
     conversations.SESSIONS.write_text("", encoding="utf-8")
+    monkeypatch.setattr(evaluation, "MUDDLE_HELD", False)
     out = io.StringIO()
     assert cli.main(["evaluate"], out=out) == 0  # not held: reported, not failed
     text = out.getvalue()
