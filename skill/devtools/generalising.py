@@ -400,12 +400,12 @@ class SlotFiller:
                 free = [f for f in in_place(name) if all(f[0] != other[0] for _, other in filled)]
                 filled.extend((name, best) for best in longest(free)[:1])
             return filled
-        if len(found) == 1:
-            return [(self._alone.get((intent, slot_type), names[0]), found[0])]
         # A value said twice is the same value ("the liver no not the liver the lungs"):
         # its last saying counts; the last ones said are the ones meant.
         last_said = {value.value_id or value.spoken: (start, value) for start, value in sorted(found)}
         in_order = sorted(last_said.values())
+        if len(in_order) == 1:
+            return [(self._alone.get((intent, slot_type), names[0]), in_order[0])]
         names = list(self._order.get((intent, slot_type), names))
         return list(zip(names, in_order[-len(names) :], strict=False))
 
