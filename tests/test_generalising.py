@@ -13,6 +13,7 @@ from skill.devtools.generalising import (
     OUT_OF_DOMAIN_SAMPLES,
     SETTINGS,
     GeneralisingResolver,
+    SlotFiller,
     generalising_resolver,
     training_set,
 )
@@ -260,3 +261,80 @@ def test_what_a_new_user_tried_is_understood(utterance: str, intent: str, value_
     resolution = generalising_resolver().resolve(utterance)
     assert resolution.intent == intent
     assert [value.value_id for value in resolution.slots.values()] == ([value_id] if value_id else [])
+
+
+# --- Filling slots by where the samples put them ----------------------------------------
+
+PLACES: dict[str, Any] = {
+    "interactionModel": {
+        "languageModel": {
+            "invocationName": "places skill",
+            "intents": [
+                {
+                    "name": "SpreadIntent",
+                    "slots": [
+                        {"name": "bodySite", "type": "BodySiteType"},
+                        {"name": "mistakenSite", "type": "BodySiteType"},
+                    ],
+                    "samples": ["it's in her {bodySite}", "not the {mistakenSite} the {bodySite}", "bones"],
+                },
+                {
+                    "name": "HoursIntent",
+                    "slots": [
+                        {"name": "alsoAsked", "type": "QuestionType"},
+                        {"name": "askedFirst", "type": "QuestionType"},
+                    ],
+                    "samples": [
+                        "when are they open and {alsoAsked}",
+                        "{askedFirst} and when are they open",
+                    ],
+                },
+            ],
+            "types": [
+                {
+                    "name": "BodySiteType",
+                    "values": [
+                        {"id": site, "name": {"value": site}} for site in ("liver", "lungs", "bones")
+                    ],
+                },
+                {
+                    "name": "QuestionType",
+                    "values": [
+                        {"id": "chemo", "name": {"value": "what is chemo"}},
+                        {"id": "hours", "name": {"value": "when are they open"}},
+                    ],
+                },
+            ],
+        }
+    }
+}
+
+
+def test_the_last_places_said_fill_the_slots_and_one_said_twice_is_one() -> None:
+    slots = SlotFiller(PLACES)
+    heard = slots.heard_slots("SpreadIntent", "it's in her liver no not the liver the lungs")
+    assert (heard["mistakenSite"].value_id, heard["bodySite"].value_id) == ("liver", "lungs")
+    twice = slots.heard_slots("SpreadIntent", "it's the lungs it's in her lungs")
+    assert list(twice) == ["bodySite"] and twice["bodySite"].value_id == "lungs"
+
+
+def ids(slots: dict[str, Any]) -> dict[str, str | None]:
+    return {name: value.value_id for name, value in slots.items()}
+
+
+def test_a_question_fills_the_slot_whose_place_it_is_in() -> None:
+    slots = SlotFiller(PLACES)
+    first = slots.heard_slots("HoursIntent", "what is chemo and when are they open")
+    assert ids(first) == {"askedFirst": "chemo", "alsoAsked": "hours"}
+    second = slots.heard_slots("HoursIntent", "when are they open and what is chemo")
+    # The intent's own question in the other slot is the skill's to pass over.
+    assert ids(second) == {"alsoAsked": "chemo", "askedFirst": "hours"}
+
+
+def test_a_sample_word_for_word_is_held_with_its_listed_values_filled() -> None:
+    exact = SlotFiller(PLACES).exact
+    held = exact.held("bones")  # a literal sample, and "{bodySite}" nowhere alone: as said
+    assert held is not None and held.intent == "SpreadIntent" and held.slots == {}
+    filled = exact.held("it's in her lungs")
+    assert filled is not None and filled.slots["bodySite"].value_id == "lungs"
+    assert exact.held("it's in her pancreas") is None  # a word the type does not list
