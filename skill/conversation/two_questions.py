@@ -45,8 +45,9 @@ LINE_INTENTS: Final[Mapping[str, str]] = {
 
 
 def answer_question(turn: Turn, question: str) -> Response | None:
-    """``question`` (a topic id or one of the line's questions) answered as asking it
-    would answer it; None for an id the skill does not know."""
+    """``question`` (a topic id, one of the line's questions, the line's hours at a time,
+    or the side effects of a treatment) answered as asking it would answer it; None for
+    an id the skill does not know."""
     topic = turn.knowledge.topics.get(question)
     if topic is not None:
         return turn.answer_topic(topic)
@@ -63,8 +64,8 @@ def own_question(turn: Turn) -> str | None:
     """The question this request's intent asks, as an ``AlsoAskedType`` value id: its
     topic (for an intent routed by a slot, the topic the slot's value leads to) or the
     line's question (at the time asked about); the side effects of the treatment
-    named; None when it asks
-    something no one id names (a treatment the page does not cover)."""
+    named; None when it asks something no one id names (a treatment the page does not
+    cover)."""
     intent = str(get_intent_name(turn.handler_input))
     _, when = resolved_value_id(turn.handler_input, "when")
     if intent == "HelplineHoursIntent" and when in WHEN_IDS:
