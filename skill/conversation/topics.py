@@ -66,14 +66,20 @@ class RoutedTopicHandler(IntentHandler):
         return answer_route(turn, turn.knowledge.routes[str(get_intent_name(turn.handler_input))])
 
 
+def routed_topic(turn: Turn, route: Route) -> Topic | None:
+    """The topic the route's slot leads to: the route's default when the slot is empty;
+    None for a value the page does not cover."""
+    heard, value_id = resolved_value_id(turn.handler_input, route.slot)
+    if not heard:
+        return turn.knowledge.topics[route.default]
+    return turn.knowledge.topic_for_slot_value(route.slot, value_id) if value_id else None
+
+
 def answer_route(turn: Turn, route: Route) -> Response:
     """The answer for the value of the route's slot, as the route's intent gives it: the
     route's default topic when the slot is empty; for a value the page does not cover, a
     kind word on what it does."""
-    heard, value_id = resolved_value_id(turn.handler_input, route.slot)
-    if not heard:
-        return turn.answer_topic(turn.knowledge.topics[route.default])
-    topic = turn.knowledge.topic_for_slot_value(route.slot, value_id) if value_id else None
+    topic = routed_topic(turn, route)
     if topic is None:
         # Something the page does not cover ("immunotherapy"): say so kindly, say
         # what we can help with, and offer the nurses; for a symptom, urgent help too.

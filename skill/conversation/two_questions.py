@@ -27,7 +27,7 @@ from skill.conversation.helpline import line_hours, line_is_free, read_helpline
 from skill.conversation.line_hours import WHEN_IDS
 from skill.conversation.slots import resolved_value_id
 from skill.conversation.state import HOURS_ASKED, SIDE_EFFECTS_OF
-from skill.conversation.topics import answer_side_effects
+from skill.conversation.topics import answer_side_effects, routed_topic
 from skill.conversation.turn import ASKED_FIRST_SLOT, Turn, turn_of
 
 #: The answers to the nurse line's questions, when one was the other of two questions.
@@ -74,10 +74,7 @@ def own_question(turn: Turn) -> str | None:
         return LINE_INTENTS[intent]
     route = turn.knowledge.routes.get(intent)
     if route is not None:
-        heard, value_id = resolved_value_id(turn.handler_input, route.slot)
-        if not heard:
-            return route.default
-        topic = turn.knowledge.topic_for_slot_value(route.slot, value_id) if value_id else None
+        topic = routed_topic(turn, route)
         return topic.id if topic is not None else None
     heard, value_id = resolved_value_id(turn.handler_input, "treatment")
     if heard:  # "the side effects of chemo"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -85,6 +85,19 @@ class _Sample:
     built_in: bool = False
 
 
+#: How a word-for-word match ranks (higher is better), or None to pass it over.
+Score = Callable[["_Sample", dict[str, SlotValue]], tuple[int, int] | None]
+
+
+def _specific(sample: _Sample, slots: dict[str, SlotValue]) -> tuple[int, int] | None:
+    """Samples whose slot words the model knows first, then the most specific."""
+    known = sum(1 for value in slots.values() if value.value_id is not None)
+    unknown = len(slots) - known
+    if unknown and not sample.literal_length:
+        return None  # a bare "{treatment}" sample is no catch-all for any words
+    return (-unknown, sample.literal_length + 2 * known)
+
+
 class Resolver:
     """Resolves typed utterances against one interaction model."""
 
@@ -150,17 +163,15 @@ class Resolver:
         """The sample that the utterance is word for word, every slot's words a value its
         type lists; None if there is none. Alexa is surest of the samples it holds: the
         trained stand-ins answer these as a sample says, before they classify."""
-        best: tuple[tuple[int, int], Resolution] | None = None
-        for sample, slots in self._matches(normalise(utterance), self._samples):
+
+        def score(sample: _Sample, slots: dict[str, SlotValue]) -> tuple[int, int] | None:
             if any(value.value_id is None for value in slots.values()):
-                continue
+                return None
             # A value the slot's type lists is heard as that value, even where a sample
             # also says its words ("what can help with bone pain"): the most slots filled.
-            score = (len(slots), sample.literal_length)
-            if best is None or score > best[0]:
-                empty = tuple(s for s in self.intent_slots[sample.intent] if s not in slots)
-                best = (score, Resolution(sample.intent, slots, empty))
-        return best[1] if best else None
+            return (len(slots), sample.literal_length)
+
+        return self._best_match(normalise(utterance), self._samples, score)
 
     def template_match(self, intent: str, utterance: str) -> Resolution | None:
         """The best word-for-word match among one intent's samples, if any.
@@ -171,18 +182,17 @@ class Resolver:
         samples = [sample for sample in self._samples if sample.intent == intent]
         return self._best_match(normalise(utterance), samples)
 
-    def _best_match(self, text: str, samples: list[_Sample]) -> Resolution | None:
+    def _best_match(
+        self, text: str, samples: list[_Sample], score: Score | None = None
+    ) -> Resolution | None:
+        """The matching sample that scores highest (``_specific`` unless told), skipping
+        those the score rules out (None)."""
         best: tuple[tuple[int, int], Resolution] | None = None
         for sample, slots in self._matches(text, samples):
-            # Prefer samples whose slot words the model knows, then the most specific.
-            known = sum(1 for value in slots.values() if value.value_id is not None)
-            unknown = len(slots) - known
-            if unknown and not sample.literal_length:
-                continue  # a bare "{treatment}" sample is no catch-all for any words
-            score = (-unknown, sample.literal_length + 2 * known)
-            if best is None or score > best[0]:
+            ranked = (score or _specific)(sample, slots)
+            if ranked is not None and (best is None or ranked > best[0]):
                 empty = tuple(s for s in self.intent_slots[sample.intent] if s not in slots)
-                best = (score, Resolution(sample.intent, slots, empty))
+                best = (ranked, Resolution(sample.intent, slots, empty))
         return best[1] if best else None
 
     def _matches(
