@@ -27,7 +27,7 @@ WEEKDAYS = {
     "sunday": 7,
 }
 #: Every `when` value id the hours answer knows; and how a question about one is said
-#: ("whether the nurses are open at weekends"), by dialogue key.
+#: ("the nurses' hours at weekends"), by dialogue key.
 WHEN_IDS = frozenset({"now", "today", "tonight", "tomorrow", "weekend", "bank_holiday", *WEEKDAYS})
 _ASKED = {
     "weekend": "asked_weekend",
