@@ -76,16 +76,29 @@ def test_a_paraphrase_is_closer_than_an_unrelated_sentence(model: Encoder) -> No
     assert cosine(asked, paraphrase) - cosine(asked, unrelated) > 0.3
 
 
-def test_a_sentence_embeds_the_same_alone_and_in_a_batch_with_longer_ones(model: Encoder) -> None:
-    """Padding must never reach the result: the attention mask keeps it out."""
+def test_a_sentence_embeds_to_the_same_bits_alone_and_among_others(model: Encoder) -> None:
+    """A text's vector never depends on the texts embedded with it, to the last bit: a
+    cold run and a warm cache must train the same classifier."""
     texts = [
         "stop",
         "can you tell me what the side effects of radiotherapy to the bones might be",
         "yes please",
+        "no thanks",
+        "what is chemotherapy",
     ]
     together = model.embed(texts, batch_size=3)
     alone = np.stack([model.embed([text])[0] for text in texts])
-    assert np.abs(together - alone).max() < 1e-5
+    assert np.array_equal(together, alone)
+    assert np.array_equal(model.embed(texts[::-1])[::-1], together)
+
+
+def test_padding_never_reaches_the_result_the_attention_mask_keeps_it_out(model: Encoder) -> None:
+    short = np.array(model.tokenizer.encode("yes please").ids, dtype=np.int64)
+    padded = np.zeros((1, len(short) + 9), dtype=np.int64)
+    padded[0, : len(short)] = short
+    mask = (padded != 0).astype(np.float32)
+    alone = model._forward(short[None, :], np.ones((1, len(short)), dtype=np.float32))
+    assert np.abs(model._forward(padded, mask) - alone).max() < 1e-5
 
 
 def test_the_encoder_is_named_by_its_package_version_and_a_hash_of_its_weights(model: Encoder) -> None:
@@ -262,9 +275,26 @@ def test_rank_gives_every_intent_most_likely_first(tiny: MeaningResolver) -> Non
     assert sum(p for _, p in ranked) == pytest.approx(1.0)
 
 
-def test_nearest_neighbours_is_a_choice_too(model: Encoder) -> None:
-    neighbours = MeaningResolver(TINY, model, replace(MEANING_SETTINGS, kind="neighbours", neighbours=3))
-    assert neighbours.resolve("I'd like to ring one of your nurses").intent == "HelplineIntent"
+def test_nearest_neighbours_and_the_logistic_regression_are_choices_too(model: Encoder) -> None:
+    for kind in ("neighbours", "logistic"):
+        alone = MeaningResolver(TINY, model, replace(MEANING_SETTINGS, kind=kind, neighbours=3))
+        assert alone.resolve("I'd like to ring one of your nurses").intent == "HelplineIntent"
+
+
+def test_a_blend_averages_the_two_classifiers_probabilities_by_its_weight(model: Encoder) -> None:
+    def probabilities(**settings: Any) -> dict[str, float]:
+        resolver = MeaningResolver(TINY, model, replace(MEANING_SETTINGS, neighbours=3, **settings))
+        return dict(resolver.rank("can I phone a nurse"))
+
+    logistic = probabilities(kind="logistic")
+    neighbours = probabilities(kind="neighbours")
+    assert logistic != neighbours
+    for weight in (0.0, 0.35, 1.0):
+        blend = probabilities(kind="blend", weight=weight)
+        for intent, p in blend.items():
+            assert p == pytest.approx((1 - weight) * logistic[intent] + weight * neighbours[intent])
+    with pytest.raises(ValueError, match="no such classifier"):
+        meaning.meaning_classifier(replace(MEANING_SETTINGS, kind="forest"))
 
 
 def test_a_trained_resolver_is_stored_without_the_weights_and_read_back(
@@ -407,9 +437,10 @@ def test_evaluate_fails_when_only_the_meaning_resolver_misses_a_strict_line(
 
 
 def test_a_resolver_not_held_is_reported_below_its_floors_but_does_not_fail_evaluate(
-    fake_sets: dict[str, Scripted],
+    fake_sets: dict[str, Scripted], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert "meaning" not in evaluation.HELD and "ngram" in evaluation.HELD
+    assert {"ngram", "meaning"} == evaluation.HELD  # both held now; one left out is only reported
+    monkeypatch.setattr(evaluation, "HELD", frozenset({"ngram"}))
     fake_sets["meaning"].script = {**RIGHT, "i've swallowed the lot of them": FALLBACK}
     out = io.StringIO()
     assert cli.main(["evaluate"], out=out) == 0
@@ -500,4 +531,6 @@ def test_cross_validation_scores_the_meaning_classifier_on_held_out_templates(mo
     # A higher threshold never sends fewer out-of-domain samples to the fallback.
     outside = [score.out_of_domain for score in scores]
     assert outside == sorted(outside) and outside[-1] > 0.5
-    assert {"logistic", "neighbours"} == {c.kind for c in tuning.meaning_candidates()}
+    assert {"logistic", "neighbours", "blend"} == {c.kind for c in tuning.meaning_candidates()}
+    grid = [replace(c, threshold=MEANING_SETTINGS.threshold) for c in tuning.meaning_candidates()]
+    assert MEANING_SETTINGS in grid  # the settings in use are among those the tuning compares

@@ -109,7 +109,8 @@ def cross_validate_meaning(
 
 def meaning_candidates() -> list[MeaningSettings]:
     """The meaning resolver's grid: logistic regression by regularisation and class
-    weights, and nearest neighbours by how many vote."""
+    weights, nearest neighbours by how many vote, and blends of the two by the
+    neighbours' share."""
     from skill.devtools.meaning import MEANING_SETTINGS
 
     return [
@@ -119,6 +120,11 @@ def meaning_candidates() -> list[MeaningSettings]:
             for balanced in (True, False)
         ),
         *(replace(MEANING_SETTINGS, kind="neighbours", neighbours=k) for k in (3, 5, 10, 20, 40)),
+        *(
+            replace(MEANING_SETTINGS, kind="blend", c=30.0, balanced=False, neighbours=k, weight=weight)
+            for k in (5, 10)
+            for weight in (0.25, 0.3, 0.35, 0.4, 0.5)
+        ),
     ]
 
 
@@ -149,14 +155,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Every candidate trains on the same texts: embedded once (and kept on disk).
         texts = training_set(model, MEANING_SETTINGS.fillings).texts
         vectors = EmbeddingStore(encoder()).embed(texts)
-        print("kind        C      k    balanced  threshold  overall  in-domain  out-of-domain  fit s")
+        print("kind        C      k    weight  balanced  threshold  overall  in-domain  out-of-domain  fit s")
         for meaning in meaning_candidates():
             for score in cross_validate_meaning(model, vectors, meaning, args.folds):
                 results.append(score)
                 m = score.settings
                 assert not isinstance(m, Settings)
                 print(
-                    f"{m.kind:11} {m.c:<6} {m.neighbours:<4} {m.balanced!s:9} {m.threshold:<10} "
+                    f"{m.kind:11} {m.c:<6} {m.neighbours:<4} {m.weight:<7} {m.balanced!s:9} "
+                    f"{m.threshold:<10} "
                     f"{score.overall:.3f}    {score.in_domain:.3f}      {score.out_of_domain:.3f}          "
                     f"{score.fit_seconds:.1f}",
                     flush=True,
