@@ -135,6 +135,14 @@ def test_falls_back_below_the_threshold(tiny: GeneralisingResolver) -> None:
     assert fallen.confidence == pytest.approx(probability)
 
 
+def test_an_overdose_long_past_is_a_past_event_and_one_just_taken_is_999() -> None:
+    nlu = generalising_resolver()
+    said = "she took double her morphine last year by mistake but she's fine now, can she have chemo"
+    past = nlu.resolve(said)
+    assert past.intent not in {"OverdoseIntent", "CrisisIntent", "EmergencyIntent", "UrgentHelpIntent"}
+    assert nlu.resolve("she's just taken double her morphine by mistake").intent == "OverdoseIntent"
+
+
 def test_out_of_domain_requests_fall_back() -> None:
     for utterance in ("what's the weather going to do this afternoon", "put some jazz on"):
         assert generalising_resolver().resolve(utterance).intent == FALLBACK
@@ -293,9 +301,7 @@ PLACES: dict[str, Any] = {
             "types": [
                 {
                     "name": "BodySiteType",
-                    "values": [
-                        {"id": site, "name": {"value": site}} for site in ("liver", "lungs", "bones")
-                    ],
+                    "values": [{"id": site, "name": {"value": site}} for site in ("liver", "lungs", "bones")],
                 },
                 {
                     "name": "QuestionType",
