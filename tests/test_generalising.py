@@ -139,7 +139,9 @@ def test_an_overdose_long_past_is_a_past_event_and_one_just_taken_is_999() -> No
     nlu = generalising_resolver()
     said = "she took double her morphine last year by mistake but she's fine now, can she have chemo"
     past = nlu.resolve(said)
-    assert past.intent not in {"OverdoseIntent", "CrisisIntent", "EmergencyIntent", "UrgentHelpIntent"}
+    # An ordinary question about treatment, and no safety words for the slot safety net.
+    assert past.intent in {"TreatmentFactorsIntent", "TreatmentInfoIntent"}
+    assert "safetyCue" not in past.slots
     assert nlu.resolve("she's just taken double her morphine by mistake").intent == "OverdoseIntent"
 
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
 
 from skill import cli
 from skill.devtools import conversations, evaluation, meaning
@@ -276,9 +278,13 @@ def test_rank_gives_every_intent_most_likely_first(tiny: MeaningResolver) -> Non
 
 
 def test_nearest_neighbours_and_the_logistic_regression_are_choices_too(model: Encoder) -> None:
-    for kind in ("neighbours", "logistic"):
+    for kind, classifier in (("neighbours", KNeighborsClassifier), ("logistic", LogisticRegression)):
         alone = MeaningResolver(TINY, model, replace(MEANING_SETTINGS, kind=kind, neighbours=3))
+        assert type(alone.classifier) is classifier
         assert alone.resolve("I'd like to ring one of your nurses").intent == "HelplineIntent"
+    blend = MeaningResolver(TINY, model, replace(MEANING_SETTINGS, neighbours=3)).classifier
+    assert isinstance(blend, meaning.Blend)
+    assert (type(blend.first), type(blend.second)) == (LogisticRegression, KNeighborsClassifier)
 
 
 def test_a_blend_averages_the_two_classifiers_probabilities_by_its_weight(model: Encoder) -> None:
@@ -293,6 +299,8 @@ def test_a_blend_averages_the_two_classifiers_probabilities_by_its_weight(model:
         blend = probabilities(kind="blend", weight=weight)
         for intent, p in blend.items():
             assert p == pytest.approx((1 - weight) * logistic[intent] + weight * neighbours[intent])
+    with pytest.raises(ValueError, match="a share, from 0 to 1"):
+        meaning.meaning_classifier(replace(MEANING_SETTINGS, weight=1.5))
     with pytest.raises(ValueError, match="no such classifier"):
         meaning.meaning_classifier(replace(MEANING_SETTINGS, kind="forest"))
 

@@ -30,7 +30,7 @@ SESSIONS = Path(__file__).resolve().parents[2] / "tests" / "conversations" / "se
 SAFETY_SESSIONS = SESSIONS.with_name("safety-sessions.toml")
 #: Whole conversations of muddle: corrections, going back, two questions at once,
 #: fragments after a list, misheard words, fillers and very short turns. Played and
-#: reported on their own; their floor is not held yet (``evaluation.MUDDLE_HELD``).
+#: reported on their own; their floor is held as ``evaluation.MUDDLE_HELD`` says.
 MUDDLE_SESSIONS = SESSIONS.with_name("muddle-sessions.toml")
 #: At least this share of sessions must be right from the first turn to the last.
 SESSION_FLOOR = 0.95
