@@ -71,6 +71,17 @@ SIDE_EFFECTS_OF: Final = "side_effects_of:"
 #: nurses at the weekend"): this, then the `when` slot's value id.
 HOURS_ASKED: Final = "helpline_hours:"
 
+
+def question_parts(question: str) -> tuple[str, str]:
+    """An ``AlsoAskedType`` question id as (kind, what it is about): (``SIDE_EFFECTS_OF``,
+    a topic id), (``HOURS_ASKED``, a `when` value id), or ("", the id itself) for a topic
+    id or one of ``LINE_QUESTIONS``."""
+    for kind in (SIDE_EFFECTS_OF, HOURS_ASKED):
+        if question.startswith(kind):
+            return kind, question.removeprefix(kind)
+    return "", question
+
+
 #: How many of the topics last answered the session keeps, oldest first: enough for "go
 #: back" and for "which did you mean?" after "wrong one".
 HISTORY_LIMIT: Final = 4

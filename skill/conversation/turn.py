@@ -40,6 +40,7 @@ from skill.conversation.state import (
     Pending,
     Replay,
     SessionState,
+    question_parts,
 )
 from skill.dialogue import Dialogue
 from skill.knowledge import TURN_WORD_LIMIT, Knowledge, Topic, words
@@ -227,7 +228,7 @@ class Turn:
             heard, question = resolved_value_id(self.handler_input, ALSO_ASKED_SLOT)
             if not heard:
                 _, question = resolved_value_id(self.handler_input, ASKED_FIRST_SLOT)
-        if question in LINE_QUESTIONS or (question or "").startswith(HOURS_ASKED):
+        if question in LINE_QUESTIONS or question_parts(question or "")[0] == HOURS_ASKED:
             about_line = self.topic_answered is None and self.session.thread == HELPLINE
             return None if about_line else question
         if question is None or not self.knows_question(question):
@@ -239,27 +240,28 @@ class Turn:
         """Whether the skill can answer ``question`` as the other of two: a topic id, one
         of ``LINE_QUESTIONS``, ``HOURS_ASKED`` a time, or ``SIDE_EFFECTS_OF`` a treatment
         with side effects."""
-        if question in self.knowledge.topics or question in LINE_QUESTIONS:
-            return True
-        if question.startswith(HOURS_ASKED):
-            return question.removeprefix(HOURS_ASKED) in WHEN_IDS
-        treatment = self.knowledge.topics.get(question.removeprefix(SIDE_EFFECTS_OF))
-        return question.startswith(SIDE_EFFECTS_OF) and treatment is not None and bool(treatment.side_effects)
+        kind, about = question_parts(question)
+        if kind == HOURS_ASKED:
+            return about in WHEN_IDS
+        if kind == SIDE_EFFECTS_OF:
+            treatment = self.knowledge.topics.get(about)
+            return treatment is not None and bool(treatment.side_effects)
+        return question in self.knowledge.topics or question in LINE_QUESTIONS
 
     def question_name(self, question: str) -> str:
         """How the other of two questions is named: "the hours the nurses are open",
         "targeted therapy", "the side effects of chemotherapy"."""
-        topic = self.knowledge.topics.get(question)
-        if topic is not None:
-            return topic.spoken_name
-        treatment = self.knowledge.topics.get(question.removeprefix(SIDE_EFFECTS_OF))
-        if question.startswith(SIDE_EFFECTS_OF) and treatment is not None:
+        kind, about = question_parts(question)
+        treatment = self.knowledge.topics.get(about)
+        if kind == SIDE_EFFECTS_OF and treatment is not None:
             return self.line("also_side_effects_of", treatment=treatment.spoken_name)
-        if question.startswith(HOURS_ASKED):
-            asked = asked_words(self.line, question.removeprefix(HOURS_ASKED))
+        if kind == HOURS_ASKED:
+            asked = asked_words(self.line, about)
             if asked is not None:
                 return self.line("also_helpline_hours_when", asked=asked)
             return self.line("also_helpline_hours")
+        if kind == "" and treatment is not None:
+            return treatment.spoken_name
         return self.line(f"also_{question}")
 
     def reply_as_given(

@@ -26,7 +26,7 @@ from ask_sdk_model import IntentRequest, Response
 from skill.conversation.helpline import line_hours, line_is_free, read_helpline
 from skill.conversation.line_hours import WHEN_IDS
 from skill.conversation.slots import resolved_value_id
-from skill.conversation.state import HOURS_ASKED, SIDE_EFFECTS_OF
+from skill.conversation.state import HOURS_ASKED, SIDE_EFFECTS_OF, question_parts
 from skill.conversation.topics import answer_side_effects, routed_topic
 from skill.conversation.turn import ASKED_FIRST_SLOT, Turn, turn_of
 
@@ -48,14 +48,14 @@ def answer_question(turn: Turn, question: str) -> Response | None:
     """``question`` (a topic id, one of the line's questions, the line's hours at a time,
     or the side effects of a treatment) answered as asking it would answer it; None for
     an id the skill does not know."""
-    topic = turn.knowledge.topics.get(question)
+    kind, about = question_parts(question)
+    if kind == HOURS_ASKED:
+        return line_hours(turn, about)
+    topic = turn.knowledge.topics.get(about)
+    if kind == SIDE_EFFECTS_OF:
+        return answer_side_effects(turn, topic) if topic is not None else None
     if topic is not None:
         return turn.answer_topic(topic)
-    if question.startswith(HOURS_ASKED):
-        return line_hours(turn, question.removeprefix(HOURS_ASKED))
-    if question.startswith(SIDE_EFFECTS_OF):
-        treatment = turn.knowledge.topics.get(question.removeprefix(SIDE_EFFECTS_OF))
-        return answer_side_effects(turn, treatment) if treatment is not None else None
     line_answer = LINE_ANSWERS.get(question)
     return line_answer(turn) if line_answer is not None else None
 
